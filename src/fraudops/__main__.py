@@ -1,0 +1,5 @@
+"""Allow ``python -m fraudops``."""
+
+from fraudops.cli import main
+
+main()

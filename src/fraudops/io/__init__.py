@@ -1,0 +1,1 @@
+"""Everything that touches the world: files, datasets, MLflow, the model bundle, git."""

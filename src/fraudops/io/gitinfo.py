@@ -1,0 +1,27 @@
+"""Lineage from git: the commit a model was trained from."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+
+
+def git_commit(cwd: pathlib.Path | None = None) -> str:
+    """HEAD's SHA (``GITHUB_SHA`` in CI), with ``-dirty`` when tracked files changed."""
+    if os.environ.get("GITHUB_SHA"):
+        return os.environ["GITHUB_SHA"]
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{sha}-dirty" if dirty.strip() else sha

@@ -1,0 +1,1 @@
+"""One module per DVC stage: a plain keyword-only function that the CLI wraps."""
