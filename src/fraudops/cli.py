@@ -6,10 +6,13 @@ another package module); tests call those functions directly.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
 import pathlib
 import sys
+import time
 
 import typer
 
@@ -147,8 +150,25 @@ def evaluate_cli(
     )
 
 
+def _record_profile(path: str, started: float) -> None:
+    """Append this command's wall time and peak memory (bench/pipeline.py reads them)."""
+    import resource
+
+    record = {
+        "command": sys.argv[1] if len(sys.argv) > 1 else "",
+        "seconds": round(time.perf_counter() - started, 3),
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    with open(path, "a") as handle:
+        handle.write(json.dumps(record) + "\n")
+
+
 def main() -> None:
     """Console entry: a ``FraudopsError`` becomes one clear line and exit status 1."""
+    started = time.perf_counter()
+    profile = os.environ.get("FRAUDOPS_PROFILE_FILE")
+    if profile:
+        atexit.register(_record_profile, profile, started)
     try:
         app()
     except FraudopsError as error:
