@@ -150,6 +150,10 @@ def evaluate_cli(
     )
 
 
+# Commands of other areas register themselves on ``app`` when imported.
+from fraudops.commands import ci  # noqa: E402,F401
+
+
 def _record_profile(path: str, started: float) -> None:
     """Append this command's wall time and peak memory (bench/pipeline.py reads them)."""
     import resource

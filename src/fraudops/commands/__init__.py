@@ -1,0 +1,1 @@
+"""CLI commands by area; each module registers thin wrappers on ``fraudops.cli.app``."""
