@@ -6,10 +6,10 @@ import pathlib
 
 import pytest
 import yaml
-from tests.helpers import REPO, params_dict
 
 from fraudops.config import load_params, parse_params
 from fraudops.errors import FraudopsError
+from tests.helpers import REPO, params_dict
 
 INVALID = sorted((pathlib.Path(__file__).parent / "params" / "invalid").glob("*.yaml"))
 
