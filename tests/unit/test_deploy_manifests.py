@@ -196,3 +196,29 @@ def test_validate_manifests__whole_deploy_tree_passes() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "0 failed" in out.stdout
+
+
+def test_argocd_repo__points_every_object_at_the_repository(tmp_path: pathlib.Path) -> None:
+    from fraudops.gitops.argocd import PLACEHOLDER_REPO, set_repo_url_in
+
+    deploy = copy_deploy(tmp_path)
+    url = "https://github.com/acme/fraud.git"
+    changed = set_repo_url_in(deploy / "argocd", url)
+    assert {p.name for p in changed} == {
+        "project.yaml",
+        "staging.yaml",
+        "production.yaml",
+        "workflows.yaml",
+    }
+    for path in changed:
+        before = (REPO / "deploy/argocd" / path.name).read_text()
+        assert path.read_text() == before.replace(PLACEHOLDER_REPO, url)
+    assert set_repo_url_in(deploy / "argocd", url) == []
+
+
+def test_argocd_repo__refuses_a_non_git_url() -> None:
+    from fraudops.errors import FraudopsError
+    from fraudops.gitops.argocd import set_repo_url
+
+    with pytest.raises(FraudopsError, match="not a git repository URL"):
+        set_repo_url("kind: Application\n", "github.com/acme/fraud")

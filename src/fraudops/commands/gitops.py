@@ -146,7 +146,6 @@ def promote_cli(
     """Pin an image digest and model version in deploy/overlays/<env>, behind the gate."""
     from fraudops.gitops.commit import commit_message, commit_paths
     from fraudops.gitops.promote import promote, promote_from
-    from fraudops.gitops.release import release_from_workspace
 
     if allow_worse and not (reason and reason.strip()):
         raise FraudopsError("--allow-worse needs --reason '<why>': the override is recorded")
@@ -169,6 +168,8 @@ def promote_cli(
     else:
         assert image is not None
         assert model_version is not None
+        from fraudops.gitops.release import release_from_workspace
+
         release = release_from_workspace(
             bundle_dir=bundle,
             metrics_path=metrics,
@@ -219,3 +220,15 @@ def model_card_cli(
         typer.echo(f"wrote {output}", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+@app.command("argocd-repo")
+def argocd_repo_cli(
+    url: str = typer.Argument(..., help="e.g. https://github.com/acme/fraud.git"),
+    deploy: pathlib.Path = DeployOption,
+) -> None:
+    """Point deploy/argocd (Applications and AppProject) at your repository."""
+    from fraudops.gitops.argocd import set_repo_url_in
+
+    changed = set_repo_url_in(deploy / "argocd", url)
+    typer.echo(f"{len(changed)} file(s) now point at {url}")

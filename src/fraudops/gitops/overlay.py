@@ -41,7 +41,8 @@ def overlay_dir(deploy: pathlib.Path, environment: str) -> pathlib.Path:
     return folder
 
 
-def _yaml() -> ruamel.yaml.YAML:
+def round_trip_yaml() -> ruamel.yaml.YAML:
+    """A YAML loader/dumper that keeps comments, order and quoting, in deploy/'s style."""
     yaml = ruamel.yaml.YAML()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -72,7 +73,7 @@ def _set_literal(literals: list[str], key: str, value: str) -> None:
 
 def edit_kustomization(text: str, release: Release) -> str:
     """The overlay's kustomization text serving ``release``."""
-    yaml = _yaml()
+    yaml = round_trip_yaml()
     try:
         doc = yaml.load(text)
     except ruamel.yaml.YAMLError as error:

@@ -7,11 +7,12 @@ import json
 import pathlib
 import typing
 
-from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
 from fraudops.gitops.record import ImageRef, Release
-from fraudops.io.bundle import verify_bundle
 from fraudops.io.check_reports import CheckRow, read_check_reports
+
+if typing.TYPE_CHECKING:  # the bundle modules import scikit-learn: only when a bundle is read
+    from fraudops.core.contract import Contract
 
 
 def build_release(
@@ -74,6 +75,8 @@ def release_from_workspace(
     image: str,
     model_version: str,
 ) -> Release:
+    from fraudops.io.bundle import verify_bundle
+
     return build_release(
         contract=verify_bundle(bundle_dir),
         report=read_metrics(metrics_path),

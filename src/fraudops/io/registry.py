@@ -11,12 +11,13 @@ import dataclasses
 import json
 import typing
 
-from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
 from fraudops.io.check_reports import CheckRow, summarize
 
 if typing.TYPE_CHECKING:
     from mlflow import MlflowClient
+
+    from fraudops.core.contract import Contract
 
 
 @dataclasses.dataclass(frozen=True)
