@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from tests.helpers import free_port, start_server, stop_process
 
@@ -20,9 +21,11 @@ from fraudops.io.registry import aliases, register_bundle, set_alias
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-@pytest.fixture
-def mlflow_server(trained_workspace: pathlib.Path, tmp_path: pathlib.Path):
-    """A tracking server over a copy of the workspace's store (its training run included)."""
+@pytest.fixture(scope="module")
+def mlflow_server(trained_workspace: pathlib.Path, tmp_path_factory: pytest.TempPathFactory):
+    """A tracking server over a copy of the workspace's store (its training run included),
+    shared by this module's tests (each registers under its own model name)."""
+    tmp_path = tmp_path_factory.mktemp("mlflow-server")
     db = tmp_path / "mlflow.db"
     shutil.copy(trained_workspace / "mlflow.db", db)
     port = free_port()
@@ -58,7 +61,6 @@ def mlflow_server(trained_workspace: pathlib.Path, tmp_path: pathlib.Path):
 def _second_run(uri: str, workspace: pathlib.Path) -> str:
     """Log the bundle's pipeline again as a new training run (a retrained model)."""
     import mlflow
-    import pandas as pd
 
     from fraudops.io import tracking
 
@@ -84,7 +86,7 @@ def test_register__tags_aliases_and_new_versions(
     import mlflow
 
     bundle = load_bundle(trained_workspace / "models/bundle")
-    contract = bundle.contract
+    contract = bundle.contract.model_copy(update={"model_name": "card-fraud-registry-test"})
     report = json.loads((trained_workspace / "metrics.json").read_text())
     checks = [CheckRow(suite="data_integrity", name="Mixed Nulls", status="PASS", value=0)]
 
@@ -111,7 +113,7 @@ def test_register__tags_aliases_and_new_versions(
     assert version.tags["deepchecks"] == "data_integrity: 1 passed, 0 warned, 0 failed"
 
     # the registered version is the trained model: it scores like the bundle does
-    frame = __import__("pandas").read_parquet(trained_workspace / "data/processed/test.parquet")
+    frame = pd.read_parquet(trained_workspace / "data/processed/test.parquet")
     rows = frame[contract.feature_names].head(20)
     served = mlflow.pyfunc.load_model(f"models:/{contract.model_name}@staging").predict(rows)
     assert served[:, 1] == pytest.approx(bundle.pipeline.predict_proba(rows)[:, 1])
