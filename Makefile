@@ -55,3 +55,46 @@ pull: install ## fetch data and models from the DVC remote
 .PHONY: bench-pipeline
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+
+# ---- GitOps: registry, promotion, manifests (docs/gitops.md)
+VALIDATE_MANIFESTS ?= ../shared/bin/validate-manifests
+ALIAS ?= staging
+CARD_ENV ?= production
+MODEL_CARD_OUT ?= MODEL_CARD.md
+PROMOTE_ARGS ?=
+
+.PHONY: validate-manifests
+validate-manifests: install ## render every overlay and check all of deploy/ offline
+	$(RUN) pytest -q -m "not slow" tests/unit/test_deploy_manifests.py
+	@if [ -f "$(VALIDATE_MANIFESTS)" ]; then $(RUN) python "$(VALIDATE_MANIFESTS)" . ; \
+	else echo "validate-manifests: $(VALIDATE_MANIFESTS) not found; set VALIDATE_MANIFESTS=<path>"; fi
+
+.PHONY: register
+register: install ## register the bundle in MLflow (MLFLOW_TRACKING_URI), alias ALIAS=staging
+	$(RUN) fraudops register --alias "$(ALIAS)"
+
+.PHONY: gate
+gate: install ## champion/challenger verdict of metrics.json against production
+	$(RUN) fraudops gate
+
+.PHONY: promote-staging
+promote-staging: install ## pin IMAGE=<name>@sha256:<digest> MODEL_VERSION=N in the staging overlay
+	@test -n "$(IMAGE)" -a -n "$(MODEL_VERSION)" || { echo "usage: make promote-staging IMAGE=<name>@sha256:<digest> MODEL_VERSION=N"; exit 2; }
+	$(RUN) fraudops promote --env staging --image "$(IMAGE)" --model-version "$(MODEL_VERSION)" $(PROMOTE_ARGS)
+
+.PHONY: promote-production
+promote-production: install ## promote exactly what staging runs to production (same digest)
+	$(RUN) fraudops promote --env production --from staging $(PROMOTE_ARGS)
+
+.PHONY: model-card
+model-card: install ## write the model card of CARD_ENV=production to MODEL_CARD_OUT=MODEL_CARD.md
+	$(RUN) fraudops model-card --env "$(CARD_ENV)" -o "$(MODEL_CARD_OUT)"
+
+.PHONY: argocd-repo
+argocd-repo: install ## point deploy/argocd at REPO_URL=https://github.com/<you>/<repo>.git
+	@test -n "$(REPO_URL)" || { echo "usage: make argocd-repo REPO_URL=https://github.com/<you>/<repo>.git"; exit 2; }
+	$(RUN) fraudops argocd-repo "$(REPO_URL)"
+
+.PHONY: bench-gitops
+bench-gitops: install ## time a promotion (pure, files, CLI) and the manifest checks
+	$(RUN) python bench/gitops.py

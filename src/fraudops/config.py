@@ -121,12 +121,30 @@ class Evaluate(Strict):
     curve_points: int = pydantic.Field(200, ge=10, le=5000)
 
 
+GatedMetric = typing.Literal[
+    "roc_auc", "average_precision", "precision", "recall", "f1", "expected_cost"
+]
+
+
+class Promotion(Strict):
+    """Champion/challenger gate: the most a candidate's test metric may be worse than the
+    production model's (an absolute difference; for expected_cost, lower is better) before
+    ``fraudops promote`` refuses it. Metrics not listed are reported, not gated."""
+
+    tolerances: dict[GatedMetric, typing.Annotated[float, pydantic.Field(ge=0)]] = {
+        "average_precision": 0.02,
+        "roc_auc": 0.01,
+        "expected_cost": 0.05,
+    }
+
+
 class Params(Strict):
     data: Data
     split: Split = Split()
     train: Train
     threshold: Threshold = Threshold()
     evaluate: Evaluate = Evaluate()
+    promotion: Promotion = Promotion()
 
 
 def _format_error(path: pathlib.Path, error: pydantic.ValidationError) -> str:
