@@ -33,13 +33,13 @@ test-unit: install ## unit tests only
 
 .PHONY: fmt
 fmt: install ## format the code
-	$(RUN) ruff format src tests bench
-	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench pipelines
+	$(RUN) ruff check --fix src tests bench pipelines
 
 .PHONY: lint
 lint: install ## format check, lint and types
-	$(RUN) ruff format --check src tests bench
-	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench pipelines
+	$(RUN) ruff check src tests bench pipelines
 	$(RUN) mypy
 
 .PHONY: check-params
@@ -55,3 +55,9 @@ pull: install ## fetch data and models from the DVC remote
 .PHONY: bench-pipeline
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+
+.PHONY: workflows workflows-check
+workflows: install ## render the Argo workflows (pipelines/) into deploy/argo; FRAUDOPS_IMAGE overrides the image
+	$(RUN) python -m pipelines
+workflows-check: install ## fail if deploy/argo differs from the Hera definitions in pipelines/
+	$(RUN) python -m pipelines --check
