@@ -63,7 +63,6 @@ def template(cfg: Settings) -> WorkflowTemplate:
             hours=2,
             parallelism=2,
         ),
-        entrypoint="pipeline",
         arguments=[
             *steps.source_parameters(),
             Parameter(name="window", value="7d", description="how far back to read the logs"),
@@ -123,7 +122,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
             resources=steps.SIZES["small"],
             active_deadline_seconds=5 * steps.MINUTE,
         )
-        with DAG(name="pipeline"):
+        with DAG(name=steps.ENTRYPOINT):
             steps.chain(
                 Task(name="clone", template=clone),
                 Task(name="dvc-pull", template=pull),
@@ -147,15 +146,6 @@ def template(cfg: Settings) -> WorkflowTemplate:
 
 def cron() -> CronWorkflow:
     """Runs the installed template on a schedule."""
-    return CronWorkflow(
-        name=NAME,
-        labels={**settings.PART_OF, "app.kubernetes.io/component": "monitoring"},
-        schedules=[SCHEDULE],
-        timezone="UTC",
-        concurrency_policy="Forbid",
-        starting_deadline_seconds=3600,
-        successful_jobs_history_limit=3,
-        failed_jobs_history_limit=3,
-        workflow_template_ref=m.WorkflowTemplateRef(name=NAME),
-        arguments=[Parameter(name="window", value="1d")],
+    return steps.schedule(
+        name=NAME, component="monitoring", cron=SCHEDULE, arguments={"window": "1d"}
     )

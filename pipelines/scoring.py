@@ -11,7 +11,7 @@ from __future__ import annotations
 from hera.workflows import DAG, CronWorkflow, Parameter, Task, WorkflowTemplate
 from hera.workflows import models as m
 
-from pipelines import commands, settings, steps
+from pipelines import commands, steps
 from pipelines.settings import Settings
 
 NAME = "fraudops-score"
@@ -29,7 +29,6 @@ def template(cfg: Settings) -> WorkflowTemplate:
             hours=4,
             parallelism=MAX_PARALLEL_SHARDS,
         ),
-        entrypoint="pipeline",
         arguments=[
             *steps.source_parameters(),
             Parameter(
@@ -62,7 +61,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
             "score-merge",
             commands.score_merge(SHARDS_DIR, "{{workflow.parameters.output}}"),
         )
-        with DAG(name="pipeline"):
+        with DAG(name=steps.ENTRYPOINT):
             steps.chain(
                 Task(name="clone", template=clone),
                 Task(name="dvc-pull", template=pull),
@@ -79,15 +78,6 @@ def template(cfg: Settings) -> WorkflowTemplate:
 
 def cron() -> CronWorkflow:
     """Runs the installed template on a schedule."""
-    return CronWorkflow(
-        name=NAME,
-        labels={**settings.PART_OF, "app.kubernetes.io/component": "batch-scoring"},
-        schedules=[SCHEDULE],
-        timezone="UTC",
-        concurrency_policy="Forbid",
-        starting_deadline_seconds=3600,
-        successful_jobs_history_limit=3,
-        failed_jobs_history_limit=3,
-        workflow_template_ref=m.WorkflowTemplateRef(name=NAME),
-        arguments=[Parameter(name="shards", value="4")],
+    return steps.schedule(
+        name=NAME, component="batch-scoring", cron=SCHEDULE, arguments={"shards": "4"}
     )

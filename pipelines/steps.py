@@ -13,6 +13,7 @@ import typing
 
 from hera.workflows import (
     Container,
+    CronWorkflow,
     Env,
     Parameter,
     Resources,
@@ -51,6 +52,7 @@ RETRY_NETWORK = RetryStrategy(
 )
 
 MINUTE = 60
+ENTRYPOINT = "pipeline"  # the DAG template of every workflow
 COMMON_ENV = [
     Env(name="DISABLE_DEEPCHECKS_ANONYMOUS_TELEMETRY", value="1"),
     Env(name="DVC_NO_ANALYTICS", value="1"),
@@ -213,6 +215,7 @@ def workflow_options(
     """Per-run settings every workflow shares: identity, service account, limits, clean-up."""
     return {
         "name": name,
+        "entrypoint": ENTRYPOINT,
         "labels": {**settings.PART_OF, "app.kubernetes.io/component": component},
         "annotations": {"workflows.argoproj.io/description": description},
         "service_account_name": settings.SERVICE_ACCOUNT,
@@ -233,3 +236,19 @@ def chain(*tasks: Task) -> Task:
     for before, after in itertools.pairwise(tasks):
         before.next(after)
     return tasks[-1]
+
+
+def schedule(*, name: str, component: str, cron: str, arguments: dict[str, str]) -> CronWorkflow:
+    """A CronWorkflow that runs the installed WorkflowTemplate ``name`` with ``arguments``."""
+    return CronWorkflow(
+        name=name,
+        labels={**settings.PART_OF, "app.kubernetes.io/component": component},
+        schedules=[cron],
+        timezone="UTC",
+        concurrency_policy="Forbid",  # a slow run is never overlapped by the next one
+        starting_deadline_seconds=3600,
+        successful_jobs_history_limit=3,
+        failed_jobs_history_limit=3,
+        workflow_template_ref=m.WorkflowTemplateRef(name=name),
+        arguments=[Parameter(name=key, value=value) for key, value in arguments.items()],
+    )

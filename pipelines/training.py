@@ -8,7 +8,6 @@ the result through the same checks as any other change.
 from __future__ import annotations
 
 from hera.workflows import DAG, CronWorkflow, Env, Parameter, Task, WorkflowTemplate
-from hera.workflows import models as m
 
 from pipelines import commands, settings, steps
 from pipelines.settings import Settings
@@ -27,7 +26,6 @@ def template(cfg: Settings) -> WorkflowTemplate:
             hours=6,
             parallelism=FAN_OUT_PARALLELISM,
         ),
-        entrypoint="pipeline",
         arguments=[
             *steps.source_parameters(),
             Parameter(
@@ -76,7 +74,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
                 steps.git_token(optional=False),
             ],
         )
-        with DAG(name="pipeline"):
+        with DAG(name=steps.ENTRYPOINT):
             candidates = steps.chain(
                 Task(name="clone", template=clone),
                 Task(name="dvc-pull", template=pull),
@@ -105,15 +103,9 @@ def template(cfg: Settings) -> WorkflowTemplate:
 
 def cron() -> CronWorkflow:
     """Runs the installed template on a schedule."""
-    return CronWorkflow(
+    return steps.schedule(
         name=NAME,
-        labels={**settings.PART_OF, "app.kubernetes.io/component": "training"},
-        schedules=[SCHEDULE],
-        timezone="UTC",
-        concurrency_policy="Forbid",
-        starting_deadline_seconds=3600,
-        successful_jobs_history_limit=3,
-        failed_jobs_history_limit=3,
-        workflow_template_ref=m.WorkflowTemplateRef(name=NAME),
-        arguments=[Parameter(name="reason", value="scheduled weekly retraining")],
+        component="training",
+        cron=SCHEDULE,
+        arguments={"reason": "scheduled weekly retraining"},
     )

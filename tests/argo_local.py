@@ -31,6 +31,8 @@ import sys
 import tempfile
 import typing
 
+import yaml
+
 LOCAL_ANNOTATION = "fraudops/local"
 LOCAL_REASON_ANNOTATION = "fraudops/local-reason"
 PROGRAM = ["python", "-m", "fraudops"]
@@ -104,6 +106,16 @@ class WorkflowRun:
                 }[node.outcome]
                 lines.append(f"  {node.label:<22} {node.outcome:<16} {detail}")
         return "\n".join(lines)
+
+
+def load_documents(folder: pathlib.Path) -> dict[tuple[str, str], dict[str, typing.Any]]:
+    """Every named object in the YAML files of ``folder``, by (kind, name)."""
+    found = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for document in yaml.safe_load_all(path.read_text()):
+            if "name" in document.get("metadata", {}):
+                found[(document["kind"], document["metadata"]["name"])] = document
+    return found
 
 
 def substitute(text: str, scope: typing.Mapping[str, str]) -> str:

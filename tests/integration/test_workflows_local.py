@@ -17,14 +17,13 @@ import os
 import pathlib
 import shutil
 import subprocess
-import typing
 import uuid
 import warnings
 
 import pytest
 import yaml
 from pipelines import commands, monitoring, scoring, settings, training
-from tests.argo_local import LocalExecutor, WorkflowRun
+from tests.argo_local import LocalExecutor, WorkflowRun, load_documents
 from tests.helpers import REPO, SMALL, make_params, params_dict
 
 from fraudops.core.generator import generate_transactions
@@ -46,15 +45,6 @@ PENDING = {
     "score-merge",
     "monitor",
 }
-
-
-def _documents() -> dict[tuple[str, str], dict[str, typing.Any]]:
-    found = {}
-    for path in ARGO_DIR.glob("*.yaml"):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc["apiVersion"].startswith("argoproj.io/"):
-                found[(doc["kind"], doc["metadata"]["name"])] = doc
-    return found
 
 
 def _copy_repository(target: pathlib.Path) -> None:
@@ -93,7 +83,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
 @pytest.fixture(scope="module")
 def executor(workspace: pathlib.Path) -> LocalExecutor:
-    documents = _documents()
+    documents = load_documents(ARGO_DIR)
     return LocalExecutor(
         mounts={settings.REPO_DIR: workspace / "repo"},
         library={
@@ -109,7 +99,7 @@ def executor(workspace: pathlib.Path) -> LocalExecutor:
 @pytest.fixture(scope="module")
 def training_run(executor: LocalExecutor) -> WorkflowRun:
     """The training CronWorkflow, through its workflowTemplateRef, as the schedule runs it."""
-    run = executor.run(_documents()[("CronWorkflow", training.NAME)])
+    run = executor.run(load_documents(ARGO_DIR)[("CronWorkflow", training.NAME)])
     _announce(run)
     return run
 
@@ -177,7 +167,8 @@ def test_workflows_local__scoring_shards_then_merges(
     assert training_run.phase == "Succeeded"  # the bundle to score with
     output = workspace / "predictions"
     run = executor.run(
-        _documents()[("WorkflowTemplate", scoring.NAME)], {"shards": "3", "output": str(output)}
+        load_documents(ARGO_DIR)[("WorkflowTemplate", scoring.NAME)],
+        {"shards": "3", "output": str(output)},
     )
     _announce(run)
     assert run.phase == "Succeeded", run.report()
@@ -237,7 +228,8 @@ def test_workflows_local__monitoring_submits_training_on_drift(
     logs = workspace / "prediction-logs"
     _write_prediction_logs(workspace / "repo", logs)
     run = executor.run(
-        _documents()[("CronWorkflow", monitoring.NAME)], {"prediction-log-dir": str(logs)}
+        load_documents(ARGO_DIR)[("CronWorkflow", monitoring.NAME)],
+        {"prediction-log-dir": str(logs)},
     )
     _announce(run)
     monitor = run.tasks["monitor"].nodes[0]

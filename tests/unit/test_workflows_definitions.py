@@ -12,7 +12,7 @@ import typing
 import pytest
 import yaml
 from pipelines import commands, monitoring, render, scoring, settings, training
-from tests.argo_local import LocalExecutor
+from tests.argo_local import LocalExecutor, load_documents
 from tests.helpers import REPO
 
 Doc = dict[str, typing.Any]
@@ -21,16 +21,7 @@ BOUNDARY = {"clone", "dvc-pull", "dvc-push", "open-pull-request", "submit-traini
 SECRET_LIKE = re.compile(r"TOKEN|PASSWORD|SECRET|ACCESS_KEY", re.IGNORECASE)
 
 
-def _documents() -> dict[tuple[str, str], Doc]:
-    found = {}
-    for path in ARGO_DIR.glob("*.yaml"):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if "metadata" in doc:
-                found[(doc["kind"], doc["metadata"]["name"])] = doc
-    return found
-
-
-DOCUMENTS = _documents()
+DOCUMENTS = load_documents(ARGO_DIR)
 TEMPLATES = {name: doc for (kind, name), doc in DOCUMENTS.items() if kind == "WorkflowTemplate"}
 CRONS = {name: doc for (kind, name), doc in DOCUMENTS.items() if kind == "CronWorkflow"}
 
