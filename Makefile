@@ -61,3 +61,7 @@ workflows: install ## render the Argo workflows (pipelines/) into deploy/argo; F
 	$(RUN) python -m pipelines
 workflows-check: install ## fail if deploy/argo differs from the Hera definitions in pipelines/
 	$(RUN) python -m pipelines --check
+
+.PHONY: bench-argo
+bench-argo: install ## time the training workflow step by step (one process per pod) and its fan-out
+	$(RUN) python bench/argo.py

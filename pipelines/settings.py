@@ -29,8 +29,8 @@ MLFLOW_SECRET = "fraudops-mlflow"  # noqa: S105 - a name, not a value
 WORKSPACE_VOLUME = "workspace"
 WORKSPACE = "/workspace"
 REPO_DIR = f"{WORKSPACE}/repo"
-# ReadWriteOnce binds on any cluster; parallel pods then share the volume's node. Patch to
-# ReadWriteMany (with an RWX storage class) to spread the fan-outs over nodes (docs/argo.md).
+# ReadWriteOnce binds with any storage class and suits a one-node cluster; with several nodes,
+# patch it to ReadWriteMany with an RWX class so that fan-out pods can run anywhere (docs/argo.md).
 WORKSPACE_ACCESS_MODE = "ReadWriteOnce"
 WORKSPACE_SIZE = "2Gi"
 

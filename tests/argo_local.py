@@ -26,9 +26,12 @@ import json
 import os
 import pathlib
 import re
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import typing
 
 import yaml
@@ -64,6 +67,8 @@ class NodeRun:
     reason: str = ""
     item: str | None = None
     manifest: str = ""  # a resource step's object, substituted
+    seconds: float = 0.0  # wall time of the command
+    cpu_seconds: float = 0.0  # user + system time of the command and its children
 
     @property
     def succeeded(self) -> bool:
@@ -116,6 +121,18 @@ def load_documents(folder: pathlib.Path) -> dict[tuple[str, str], dict[str, typi
             if "name" in document.get("metadata", {}):
                 found[(document["kind"], document["metadata"]["name"])] = document
     return found
+
+
+def checkout(repo: pathlib.Path, target: pathlib.Path) -> None:
+    """Copy the files git tracks in ``repo`` to ``target``, as a fresh clone would have them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = repo / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
 
 
 def substitute(text: str, scope: typing.Mapping[str, str]) -> str:
@@ -439,6 +456,7 @@ class LocalExecutor:
                 source = pathlib.Path(scratch) / "source"
                 source.write_text(substitute(body["source"], scope))
                 argv = [*argv, str(source)]
+            started, cpu = time.perf_counter(), _children_cpu()
             done = subprocess.run(
                 argv,
                 cwd=cwd,
@@ -448,12 +466,10 @@ class LocalExecutor:
                 timeout=timeout,
                 check=False,
             )
-        node.argv, node.exit_code, node.stdout, node.stderr = (
-            argv,
-            done.returncode,
-            done.stdout,
-            done.stderr,
-        )
+            node.seconds = time.perf_counter() - started
+            node.cpu_seconds = _children_cpu() - cpu
+        node.argv, node.exit_code = argv, done.returncode
+        node.stdout, node.stderr = done.stdout, done.stderr
         return node
 
     def _local_path(self, container_path: str | None) -> pathlib.Path:
@@ -463,6 +479,11 @@ class LocalExecutor:
             if container_path == prefix or container_path.startswith(prefix + "/"):
                 return self.mounts[prefix] / container_path[len(prefix) :].lstrip("/")
         raise UnsupportedWorkflow(f"no local folder for container path {container_path}")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _failure_handled(expression: str) -> list[str]:

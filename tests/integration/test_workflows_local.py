@@ -15,15 +15,13 @@ import datetime as dt
 import json
 import os
 import pathlib
-import shutil
-import subprocess
 import uuid
 import warnings
 
 import pytest
 import yaml
 from pipelines import commands, monitoring, scoring, settings, training
-from tests.argo_local import LocalExecutor, WorkflowRun, load_documents
+from tests.argo_local import LocalExecutor, WorkflowRun, checkout, load_documents
 from tests.helpers import REPO, SMALL, make_params, params_dict
 
 from fraudops.core.generator import generate_transactions
@@ -35,7 +33,6 @@ from fraudops.scoring.prediction_log import PredictionRecord
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ARGO_DIR = REPO / "deploy" / "argo"
-BOUNDARY = {"clone", "dvc-pull", "dvc-push", "open-pull-request", "submit-training"}
 # commands other work streams are adding; until then their steps are reported, not run
 PENDING = {
     "validate-data",
@@ -45,19 +42,6 @@ PENDING = {
     "score-merge",
     "monitor",
 }
-
-
-def _copy_repository(target: pathlib.Path) -> None:
-    """The files git tracks, as a fresh clone would have them, with small params."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = REPO / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    (target / "params.yaml").write_text(yaml.safe_dump(params_dict(SMALL), sort_keys=False))
 
 
 def _announce(run: WorkflowRun) -> None:
@@ -77,7 +61,8 @@ def _announce(run: WorkflowRun) -> None:
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     root = tmp_path_factory.mktemp("argo-local")
     (root / "repo").mkdir()
-    _copy_repository(root / "repo")
+    checkout(REPO, root / "repo")
+    (root / "repo" / "params.yaml").write_text(yaml.safe_dump(params_dict(SMALL), sort_keys=False))
     return root
 
 
@@ -236,11 +221,14 @@ def test_workflows_local__monitoring_submits_training_on_drift(
     assert monitor.env["FRAUDOPS_PREDICTION_LOG_DIR"] == str(logs)
     assert monitor.argv[-2:] == ["--window", "1d"]  # the cron's argument
     if monitor.outcome != "ran":
+        assert [node.template for node in run.nodes("boundary")] == ["clone", "dvc-pull"]
         assert {run.tasks["retrain"].phase, run.tasks["monitor-failed"].phase} == {"Omitted"}
         return
     assert monitor.exit_code == commands.DRIFT_EXIT_CODE, run.report()
     assert run.phase == "Succeeded", run.report()
     assert run.tasks["monitor-failed"].phase == "Skipped"
+    boundary = [node.template for node in run.nodes("boundary")]
+    assert boundary == ["clone", "dvc-pull", "submit-training"]  # created, not submitted here
     submitted = yaml.safe_load(run.tasks["retrain"].nodes[0].manifest)
     assert submitted["spec"]["workflowTemplateRef"]["name"] == training.NAME
     reason = {p["name"]: p["value"] for p in submitted["spec"]["arguments"]["parameters"]}
