@@ -33,13 +33,13 @@ test-unit: install ## unit tests only
 
 .PHONY: fmt
 fmt: install ## format the code
-	$(RUN) ruff format src tests bench
-	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench pipelines
+	$(RUN) ruff check --fix src tests bench pipelines
 
 .PHONY: lint
 lint: install ## format check, lint and types
-	$(RUN) ruff format --check src tests bench
-	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench pipelines
+	$(RUN) ruff check src tests bench pipelines
 	$(RUN) mypy
 
 .PHONY: check-params
@@ -98,3 +98,14 @@ argocd-repo: install ## point deploy/argocd at REPO_URL=https://github.com/<you>
 .PHONY: bench-gitops
 bench-gitops: install ## time a promotion (pure, files, CLI) and the manifest checks
 	$(RUN) python bench/gitops.py
+
+# ---- Argo Workflows from Hera (docs/argo.md)
+.PHONY: workflows workflows-check
+workflows: install ## render the Argo workflows (pipelines/) into deploy/argo; FRAUDOPS_IMAGE overrides the image
+	$(RUN) python -m pipelines
+workflows-check: install ## fail if deploy/argo differs from the Hera definitions in pipelines/
+	$(RUN) python -m pipelines --check
+
+.PHONY: bench-argo
+bench-argo: install ## time the training workflow step by step (one process per pod) and its fan-out
+	$(RUN) python bench/argo.py
