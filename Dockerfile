@@ -11,7 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/app/.venv/bin:$PATH
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends git=1:2.39.* make=4.3-* \
+    && apt-get install -y --no-install-recommends git=1:2.39.* make=4.3-* curl=7.88.* \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.9.5 \
     && useradd --create-home --uid 10001 fraudops

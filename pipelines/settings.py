@@ -11,7 +11,8 @@ import os
 import typing
 
 IMAGE_ENV = "FRAUDOPS_IMAGE"
-DEFAULT_IMAGE = "ghcr.io/owner/fraudops:latest"
+# The pipeline image built from the repository's Dockerfile (the serving image is the Bento's).
+DEFAULT_IMAGE = "ghcr.io/owner/fraudops-runner:latest"
 
 SERVICE_ACCOUNT = "fraudops-workflow"
 PART_OF = {"app.kubernetes.io/part-of": "fraudops"}
