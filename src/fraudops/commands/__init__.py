@@ -1,0 +1,1 @@
+"""CLI commands by area; each module adds thin wrappers to ``fraudops.cli.app``."""
