@@ -114,6 +114,7 @@ def _reason(error: pydantic.ValidationError) -> str:
 @dataclasses.dataclass
 class _Collected:
     records: list[PredictionRecord] = dataclasses.field(default_factory=list)
+    stamps: list[dt.datetime] = dataclasses.field(default_factory=list)  # logged_at in UTC
     places: list[tuple[str, int]] = dataclasses.field(default_factory=list)
 
 
@@ -158,6 +159,7 @@ def _read_file(
             scan.outside_window += 1
             continue
         out.records.append(record)
+        out.stamps.append(stamp)
         out.places.append((name, number))
 
 
@@ -189,7 +191,7 @@ def _to_frame(collected: _Collected, contract: Contract, scan: LogScan) -> pd.Da
     frame = pd.DataFrame(
         {
             RECORD_ID: [r.record_id for r in records],
-            LOGGED_AT: pd.to_datetime([_utc(r.logged_at) for r in records], utc=True),
+            LOGGED_AT: pd.to_datetime(collected.stamps, utc=True),
             VERSION: [r.model_version for r in records],
             SCORE: np.array([r.score for r in records], dtype=float),
             DECISION: np.array([r.decision for r in records], dtype=bool),
