@@ -173,8 +173,10 @@ def test_monitor__empty_or_thin_window_is_a_clear_error(
 ) -> None:
     _traffic(workspace, small_params, tmp_path, "none")
     later = Window(WINDOW.until, WINDOW.until + dt.timedelta(days=1))
-    with pytest.raises(FraudopsError, match="no usable prediction records between 2025-07-05"):
+    with pytest.raises(FraudopsError, match="no usable prediction records between 2025-07-05") as e:
         _monitor(workspace, small_params, tmp_path, window=later)
+    assert "outside_window 6000" in str(e.value)
+    assert "records span 2025-07-01" in str(e.value)
     hour = Window(WINDOW.since, WINDOW.since + dt.timedelta(hours=1))
     with pytest.raises(FraudopsError, match=r"monitoring.min_rows"):
         _monitor(workspace, small_params, tmp_path, window=hour)
