@@ -126,11 +126,15 @@ def write_prediction_log(
     scores = engine.predict_proba(frame)
     files = []
     records = _records(frame, list(scores), engine, run)
-    for seq, begin in enumerate(range(0, len(frame), rows_per_file)):
+    seq = 0
+    for begin in range(0, len(frame), rows_per_file):
         first = pd.Timestamp(frame[engine.contract.timestamp_column].iloc[begin])
-        name = f"predictions-{first:%Y%m%dT%H%M%SZ}-{os.getpid()}-{run}-{seq:04d}.jsonl"
-        final = directory / name
-        still_open = final.with_name(name + ".open")
+        while True:  # the service's naming; the next free sequence number
+            final = directory / f"predictions-{first:%Y%m%dT%H%M%SZ}-{os.getpid()}-{seq:05d}.jsonl"
+            still_open = final.with_name(final.name + ".open")
+            seq += 1
+            if not final.exists() and not still_open.exists():
+                break
         with still_open.open("w", encoding="utf-8") as handle:
             for _ in range(min(rows_per_file, len(frame) - begin)):
                 handle.write(next(records).model_dump_json() + "\n")
