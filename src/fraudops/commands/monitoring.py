@@ -36,14 +36,14 @@ def reference_cli(
 def monitor_cli(
     logs: pathlib.Path | None = typer.Option(
         None,
-        help="prediction log folder [default: $FRAUDOPS_PREDICTION_LOG_DIR or logs/predictions]",
+        help="prediction log folder (default: $FRAUDOPS_PREDICTION_LOG_DIR, else logs/predictions)",
     ),
     since: str | None = typer.Option(None, help="window start, ISO date or date-time (UTC)"),
     until: str | None = typer.Option(
-        None, help="window end, exclusive [default: today 00:00 UTC, or since + window]"
+        None, help="window end, exclusive (default: today 00:00 UTC, or since + window)"
     ),
     window_days: int | None = typer.Option(
-        None, min=1, help="window length when --since or --until is missing [default: params]"
+        None, min=1, help="window length when --since or --until is missing (default: params)"
     ),
     labels: pathlib.Path | None = typer.Option(
         None, help="CSV/Parquet of record_id,label: adds concept drift (performance)"
@@ -103,10 +103,10 @@ def simulate_traffic_cli(
     ),
     rows: int = typer.Option(20_000, min=1),
     days: int = typer.Option(7, min=1),
-    until: str | None = typer.Option(None, help="last day is the one before [default: today]"),
+    until: str | None = typer.Option(None, help="last day is the one before (default: today)"),
     drift_start_day: int = typer.Option(0, min=0, help="days after the start when drift begins"),
     seed_offset: int = typer.Option(1, help="added to the generator seed of params.yaml"),
-    logs: pathlib.Path | None = typer.Option(None, help="log folder [default: as `monitor`]"),
+    logs: pathlib.Path | None = typer.Option(None, help="log folder (default: as `monitor`)"),
     labels_out: pathlib.Path | None = typer.Option(
         pathlib.Path("logs/labels.csv"), help="labels file to write (CSV or Parquet)"
     ),
