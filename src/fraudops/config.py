@@ -138,6 +138,54 @@ class Promotion(Strict):
     }
 
 
+PerformanceMetric = typing.Literal["average_precision", "roc_auc", "precision", "recall", "f1"]
+
+
+class MonitoringReference(Strict):
+    """The reference sample (``models/reference``) that logged traffic is compared with."""
+
+    rows: int = pydantic.Field(20_000, ge=100)
+    seed: int = 42
+
+
+class DriftThresholds(Strict):
+    """A drift score above its threshold raises an alert (Deepchecks scores, 0 to 1)."""
+
+    numeric_feature: float = pydantic.Field(0.1, gt=0, le=1)  # Kolmogorov-Smirnov statistic
+    categorical_feature: float = pydantic.Field(0.1, gt=0, le=1)  # Cramer's V
+    prediction: float = pydantic.Field(0.1, gt=0, le=1)  # Kolmogorov-Smirnov on the score
+    multivariate: float = pydantic.Field(0.25, gt=0, le=1)  # 2 * AUC - 1 of a domain classifier
+
+
+class PerformanceTolerance(Strict):
+    """Concept drift: how far labelled performance may fall below the model's test figures."""
+
+    min_positives: int = pydantic.Field(20, ge=1)
+    max_drop: dict[PerformanceMetric, float] = {"average_precision": 0.15, "recall": 0.2}
+
+    @pydantic.field_validator("max_drop")
+    @classmethod
+    def _positive(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = sorted(name for name, drop in value.items() if not 0 < drop <= 1)
+        if bad:
+            raise ValueError(f"drops must be in (0, 1]: {', '.join(bad)}")
+        return value
+
+
+class Monitoring(Strict):
+    """Drift monitoring of the prediction logs (``fraudops monitor``)."""
+
+    window_days: int = pydantic.Field(7, ge=1)
+    bucket_hours: int = pydantic.Field(24, ge=1)
+    sample_rows: int = pydantic.Field(20_000, ge=100)
+    min_rows: int = pydantic.Field(500, ge=10)
+    min_bucket_rows: int = pydantic.Field(200, ge=10)
+    seed: int = 42
+    reference: MonitoringReference = MonitoringReference()
+    drift: DriftThresholds = DriftThresholds()
+    performance: PerformanceTolerance = PerformanceTolerance()
+
+
 class Params(Strict):
     data: Data
     split: Split = Split()
@@ -145,6 +193,7 @@ class Params(Strict):
     threshold: Threshold = Threshold()
     evaluate: Evaluate = Evaluate()
     promotion: Promotion = Promotion()
+    monitoring: Monitoring = Monitoring()
 
 
 def _format_error(path: pathlib.Path, error: pydantic.ValidationError) -> str:

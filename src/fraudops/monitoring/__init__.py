@@ -1,0 +1,1 @@
+"""Monitoring of logged predictions: data, prediction and concept drift, reports and alerts."""

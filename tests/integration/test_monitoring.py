@@ -1,0 +1,312 @@
+"""Monitoring end to end on a small trained bundle: simulated traffic written as prediction
+logs, no alarm on the training distribution, an alarm for each drift scenario, bad log files
+that lose nothing, the CLI's exit statuses, the Prometheus file and a Pushgateway push."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import http.server
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import threading
+import typing
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from tests.helpers import REPO
+
+from fraudops.config import Params
+from fraudops.errors import FraudopsError
+from fraudops.monitoring.job import MonitorResult, monitor
+from fraudops.monitoring.logs import Window
+from fraudops.monitoring.reference import DATA_FILE, META_FILE, build_reference, load_checked
+from fraudops.monitoring.traffic import Traffic, simulate_traffic
+from fraudops.scoring.engine import load_engine
+
+UNTIL = dt.date(2025, 7, 5)
+DAYS = 4
+WINDOW = Window(
+    dt.datetime.combine(UNTIL - dt.timedelta(days=DAYS), dt.time(), tzinfo=dt.UTC),
+    dt.datetime.combine(UNTIL, dt.time(), tzinfo=dt.UTC),
+)
+
+
+@pytest.fixture(scope="module")
+def workspace(trained_workspace: pathlib.Path, small_params: Params) -> pathlib.Path:
+    """The trained workspace with its monitoring reference built."""
+    if not (trained_workspace / "models/reference" / META_FILE).is_file():
+        build_reference(
+            params=small_params,
+            train_path=trained_workspace / "data/processed/train.parquet",
+            bundle_dir=trained_workspace / "models/bundle",
+            out_dir=trained_workspace / "models/reference",
+        )
+    return trained_workspace
+
+
+def _traffic(
+    workspace: pathlib.Path, params: Params, folder: pathlib.Path, scenario: str
+) -> Traffic:
+    return simulate_traffic(
+        generator=params.data.generator,
+        engine=load_engine(workspace / "models/bundle"),
+        scenario=scenario,
+        until=UNTIL,
+        days=DAYS,
+        rows=6000,
+        log_dir=folder / "logs",
+        labels_path=folder / "labels.csv",
+    )
+
+
+def _monitor(
+    workspace: pathlib.Path,
+    params: Params,
+    folder: pathlib.Path,
+    window: Window = WINDOW,
+    **extra: typing.Any,
+) -> MonitorResult:
+    return monitor(
+        logs=folder / "logs",
+        window=window,
+        cfg=params.monitoring,
+        bundle_dir=workspace / "models/bundle",
+        reference_dir=workspace / "models/reference",
+        metrics_path=workspace / "metrics.json",
+        out_dir=folder / "reports",
+        **extra,
+    )
+
+
+def _digests(folder: pathlib.Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.slow
+def test_monitor__training_distribution_raises_no_alarm(
+    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+) -> None:
+    _traffic(workspace, small_params, tmp_path, "none")
+    result = _monitor(workspace, small_params, tmp_path, labels_path=tmp_path / "labels.csv")
+
+    assert result.exit_code == 0, [a.message for a in result.report.alerts]
+    report = json.loads(result.outputs["json"].read_text())
+    assert report["status"] == "ok"
+    assert report["records"]["used"] == 6000
+    assert report["performance"]["judged"]
+    assert all(not s["crossed"] for s in report["drift"]["scores"])
+    assert len(report["timeline"]) == DAYS
+    page = result.outputs["html"].read_text()
+    assert "OK: no threshold crossed" in page
+    assert "<script" not in page
+    assert result.outputs["html"].stat().st_size < 1_000_000
+    for name in ("feature_drift", "drift_over_time", "performance"):
+        assert result.outputs[name].read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("scenario", "kind", "subject"),
+    [
+        ("amounts", "feature_drift", "amount"),
+        ("merchants", "feature_drift", "merchant_category"),
+        ("fraud-pattern", "performance_drop", "recall"),
+    ],
+)
+def test_monitor__finds_each_drift_scenario(
+    workspace: pathlib.Path,
+    small_params: Params,
+    tmp_path: pathlib.Path,
+    scenario: str,
+    kind: str,
+    subject: str,
+) -> None:
+    _traffic(workspace, small_params, tmp_path, scenario)
+    result = _monitor(workspace, small_params, tmp_path, labels_path=tmp_path / "labels.csv")
+
+    alerts = {(a.kind, a.subject) for a in result.report.alerts}
+    assert (kind, subject) in alerts, alerts
+    assert result.exit_code == 3
+    if scenario == "fraud-pattern":
+        # Only the labels show it: the inputs and the scores look as they did in training.
+        assert {k for k, _ in alerts} == {"performance_drop"}
+
+
+@pytest.mark.slow
+def test_monitor__bad_log_lines_are_reported_and_nothing_is_lost(
+    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+) -> None:
+    traffic = _traffic(workspace, small_params, tmp_path, "none")
+    logs = tmp_path / "logs"
+    good = traffic.files[0].read_text().splitlines()
+    (logs / "predictions-broken.jsonl").write_text(
+        "\n".join(
+            [good[0].replace('"record_id":"', '"record_id":"again-'), "garbage", good[1][:50]]
+        )
+    )
+    (logs / "predictions-empty.jsonl").write_text("")
+    (logs / "predictions-now.jsonl.open").write_text(good[2][:20])
+    before = _digests(logs)
+
+    result = _monitor(workspace, small_params, tmp_path)
+
+    assert _digests(logs) == before
+    records = json.loads(result.outputs["json"].read_text())["records"]
+    assert records["used"] == 6001
+    assert records["malformed"] == 2
+    problems = {(pathlib.Path(p["file"]).name, p["line"]) for p in records["problems"]}
+    assert problems == {("predictions-broken.jsonl", 2), ("predictions-broken.jsonl", 3)}
+    assert [pathlib.Path(f).name for f in records["empty_files"]] == ["predictions-empty.jsonl"]
+    assert [pathlib.Path(f).name for f in records["open_files_skipped"]] == [
+        "predictions-now.jsonl.open"
+    ]
+    assert "predictions-broken.jsonl" in result.outputs["html"].read_text()
+
+
+@pytest.mark.slow
+def test_monitor__empty_or_thin_window_is_a_clear_error(
+    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+) -> None:
+    _traffic(workspace, small_params, tmp_path, "none")
+    later = Window(WINDOW.until, WINDOW.until + dt.timedelta(days=1))
+    with pytest.raises(FraudopsError, match="no usable prediction records between 2025-07-05") as e:
+        _monitor(workspace, small_params, tmp_path, window=later)
+    assert "outside_window 6000" in str(e.value)
+    assert "records span 2025-07-01" in str(e.value)
+    hour = Window(WINDOW.since, WINDOW.since + dt.timedelta(hours=1))
+    with pytest.raises(FraudopsError, match=r"monitoring.min_rows"):
+        _monitor(workspace, small_params, tmp_path, window=hour)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_reference__refused_when_stale_or_modified(
+    workspace: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    bundle, reference = workspace / "models/bundle", tmp_path / "reference"
+    shutil.copytree(workspace / "models/reference", reference)
+    contract, loaded = load_checked(bundle, reference)
+    assert len(loaded.frame) > 100
+    assert {"score", contract.label, *contract.feature_names} <= set(loaded.frame.columns)
+
+    meta = json.loads((reference / META_FILE).read_text())
+    (reference / META_FILE).write_text(json.dumps({**meta, "bundle_checksum": "other"}))
+    with pytest.raises(FraudopsError, match="run `dvc repro reference`"):
+        load_checked(bundle, reference)
+    (reference / META_FILE).write_text(json.dumps(meta))
+    (reference / DATA_FILE).write_bytes((reference / DATA_FILE).read_bytes() + b"\0")
+    with pytest.raises(FraudopsError, match="fails its checksum"):
+        load_checked(bundle, reference)
+
+
+class _Pushgateway(http.server.BaseHTTPRequestHandler):
+    received: typing.ClassVar[list[tuple[str, str, bytes]]] = []
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append(("PUT", self.path, body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: typing.Any) -> None:
+        """Quiet."""
+
+
+def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fraudops", *args, "--params", str(REPO / "params.yaml")],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_monitor_cli__drift_exits_3_with_metrics_pushed(
+    workspace: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    bundle = str(workspace / "models/bundle")
+    simulated = _cli(
+        "simulate-traffic",
+        "--drift",
+        "amounts",
+        "--rows",
+        "3000",
+        "--days",
+        "3",
+        "--until",
+        "2025-07-04",
+        "--logs",
+        str(tmp_path / "logs"),
+        "--labels-out",
+        str(tmp_path / "labels.parquet"),
+        "--bundle",
+        bundle,
+        cwd=tmp_path,
+    )
+    assert simulated.returncode == 0, simulated.stderr
+    assert json.loads(simulated.stdout)["rows"] == 3000
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pushgateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        common = [
+            "--logs",
+            str(tmp_path / "logs"),
+            "--bundle",
+            bundle,
+            "--reference",
+            str(workspace / "models/reference"),
+            "--metrics",
+            str(workspace / "metrics.json"),
+            "--out",
+            str(tmp_path / "reports"),
+        ]
+        done = _cli(
+            "monitor",
+            "--since",
+            "2025-07-01",
+            "--until",
+            "2025-07-04",
+            "--labels",
+            str(tmp_path / "labels.parquet"),
+            "--prom-file",
+            str(tmp_path / "textfile/fraudops.prom"),
+            "--pushgateway",
+            f"http://127.0.0.1:{server.server_address[1]}",
+            *common,
+            cwd=tmp_path,
+        )
+        empty = _cli(
+            "monitor", "--since", "2026-01-01", "--window-days", "1", *common, cwd=tmp_path
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert done.returncode == 3, done.stderr
+    assert "ALERT feature drift of amount" in done.stdout
+    prom = (tmp_path / "textfile/fraudops.prom").read_text()
+    assert prom == (tmp_path / "reports/2025-07-01_2025-07-04.prom").read_text()
+    families = {f.name: f for f in text_string_to_metric_families(prom)}
+    amount = [
+        s
+        for s in families["fraudops_monitoring_feature_drift_score"].samples
+        if s.labels["feature"] == "amount"
+    ]
+    assert amount[0].value > 0.1
+    assert families["fraudops_monitoring_threshold_crossed"].samples[0].value == 1
+    assert [(m, p) for m, p, _ in _Pushgateway.received] == [
+        ("PUT", "/metrics/job/fraudops_monitoring/model/card-fraud")
+    ]
+    assert b"fraudops_monitoring_prediction_drift_score" in _Pushgateway.received[0][2]
+
+    assert empty.returncode == 1
+    assert "error: no usable prediction records between 2026-01-01" in empty.stderr
+    assert "Traceback" not in empty.stderr
