@@ -66,3 +66,15 @@ def test_conform__non_binary_label(small_frame: pd.DataFrame, small_params: Para
     bad.loc[0, "is_fraud"] = 3
     with pytest.raises(FraudopsError, match="is_fraud"):
         conform(bad, small_params.data.columns, "src")
+
+
+def test_atomic_path__gives_the_usual_file_mode(tmp_path: pathlib.Path) -> None:
+    import os
+
+    from fraudops.io.files import atomic_path
+
+    with atomic_path(tmp_path / "out.txt") as temp:
+        temp.write_text("x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "out.txt").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -12,6 +12,12 @@ import tempfile
 import typing
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: pathlib.Path) -> typing.Iterator[pathlib.Path]:
     """Yield a temporary path beside ``target``; move it into place only on success."""
@@ -21,6 +27,8 @@ def atomic_path(target: pathlib.Path) -> typing.Iterator[pathlib.Path]:
     temp = pathlib.Path(name)
     try:
         yield temp
+        # mkstemp makes the file private; give it the mode a plain open() would.
+        temp.chmod(0o666 & ~_umask())
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
@@ -33,6 +41,7 @@ def atomic_dir(target: pathlib.Path) -> typing.Iterator[pathlib.Path]:
     temp = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield temp
+        temp.chmod(0o777 & ~_umask())
         old = target.with_name(f".{target.name}.old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
