@@ -27,9 +27,13 @@ repro: install ## run the whole pipeline on the embedded defaults (dvc repro)
 test: install ## run every test tier (unit, integration, e2e)
 	$(RUN) pytest
 
-.PHONY: test-unit
+.PHONY: test-unit test-integration test-e2e
 test-unit: install ## unit tests only
 	$(RUN) pytest tests/unit
+test-integration: install ## integration tests: real servers on 127.0.0.1
+	$(RUN) pytest tests/integration
+test-e2e: install ## end-to-end: dvc repro in a fresh copy of the repository
+	$(RUN) pytest tests/e2e
 
 .PHONY: fmt
 fmt: install ## format the code
@@ -73,9 +77,10 @@ validate-manifests: install ## render every overlay and check all of deploy/ off
 register: install ## register the bundle in MLflow (MLFLOW_TRACKING_URI), alias ALIAS=staging
 	$(RUN) fraudops register --alias "$(ALIAS)"
 
+FROM ?=
 .PHONY: gate
-gate: install ## champion/challenger verdict of metrics.json against production
-	$(RUN) fraudops gate
+gate: install ## champion/challenger verdict of metrics.json (or FROM=staging) against production
+	$(RUN) fraudops gate $(if $(FROM),--from $(FROM)) -o reports/gate.md
 
 .PHONY: promote-staging
 promote-staging: install ## pin IMAGE=<name>@sha256:<digest> MODEL_VERSION=N in the staging overlay
@@ -132,3 +137,47 @@ monitor-demo: install ## simulate drifted traffic, monitor it and show the drift
 bench-monitoring: install ## time monitoring of 100k logged predictions (target under 30 s)
 	$(RUN) dvc repro reference
 	$(RUN) python bench/monitoring.py --rows 100000
+
+# ---- CI glue (docs/ci.md): each GitHub Actions step is one of these
+.PHONY: ci-pull
+ci-pull: install ## pull the DVC cache from DVC_REMOTE_URL when set (else the pipeline runs from scratch)
+	@if [ -n "$(DVC_REMOTE_URL)" ]; then \
+		$(RUN) dvc remote add --local --force --default ci "$(DVC_REMOTE_URL)" && \
+		$(RUN) dvc pull --allow-missing; \
+	else echo "ci-pull: DVC_REMOTE_URL is not set; dvc repro will run from scratch"; fi
+
+BASE ?= main
+.PHONY: pr-report pr-comment
+pr-report: install ## params/metrics/plots diff against BASE, Deepchecks summaries and the verdict
+	$(RUN) fraudops pr-report --base "$(BASE)"
+pr-comment: install ## create or update the report comment (GITHUB_TOKEN, GITHUB_REPOSITORY, PR_NUMBER)
+	$(RUN) fraudops pr-comment
+
+ENV ?=
+VERSION ?=
+.PHONY: set-alias
+set-alias: install ## point ALIAS at VERSION=N, or at what ENV=<env> runs
+	$(RUN) fraudops set-alias --alias "$(ALIAS)" $(if $(ENV),--env $(ENV)) $(if $(VERSION),--version $(VERSION))
+
+TAG ?=
+.PHONY: github-release
+github-release: ## GitHub Release TAG=vX.Y.Z with the model card, metrics and reports (gh, GH_TOKEN)
+	@test -n "$(TAG)" || { echo "usage: make github-release TAG=vX.Y.Z"; exit 2; }
+	gh release create "$(TAG)" --title "$(TAG)" --notes-file reports/MODEL_CARD.md \
+		reports/MODEL_CARD.md metrics.json $(wildcard reports/*.json reports/*.html)
+
+LOGS ?=
+.PHONY: monitor-or-retrain retrain-pr
+monitor-or-retrain: install ## monitor LOGS; on drift (exit 3) retrain and open a pull request
+	$(RUN) dvc repro reference
+	status=0; $(RUN) fraudops monitor $(if $(LOGS),--logs "$(LOGS)") || status=$$?; \
+	if [ $$status -eq 3 ]; then $(MAKE) retrain-pr; elif [ $$status -ne 0 ]; then exit $$status; fi
+retrain-pr: install ## retrain on fresh data on a new branch and open a pull request (gh, GH_TOKEN)
+	git switch -c "retrain/$$(date -u +%Y%m%d-%H%M)"
+	$(RUN) dvc repro
+	git add dvc.lock metrics.json plots models/tuning.json
+	git -c user.name=fraudops-bot -c user.email=fraudops-bot@users.noreply.github.com \
+		commit -m "Retrain: drift crossed its threshold"
+	$(RUN) dvc push
+	git push -u origin HEAD
+	gh pr create --fill --label retraining
