@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+
 from tests.gitops_support import git, git_repo, snapshot
 from tests.helpers import REPO
 

@@ -17,7 +17,6 @@ import typing
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from tests.helpers import REPO
 
 from fraudops.config import Params
 from fraudops.errors import FraudopsError
@@ -26,6 +25,7 @@ from fraudops.monitoring.logs import Window
 from fraudops.monitoring.reference import DATA_FILE, META_FILE, build_reference, load_checked
 from fraudops.monitoring.traffic import Traffic, simulate_traffic
 from fraudops.scoring.engine import load_engine
+from tests.helpers import REPO
 
 UNTIL = dt.date(2025, 7, 5)
 DAYS = 4

@@ -12,11 +12,11 @@ import sys
 
 import pandas as pd
 import pytest
-from tests.helpers import free_port, start_server, stop_process
 
 from fraudops.io.bundle import load_bundle
 from fraudops.io.check_reports import CheckRow
 from fraudops.io.registry import aliases, register_bundle, set_alias
+from tests.helpers import free_port, start_server, stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -150,10 +150,9 @@ def test_register__tags_aliases_and_new_versions(
 def test_register_cli__prints_the_version_and_set_alias_reads_the_record(
     mlflow_server: str, trained_workspace: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
-    from tests.gitops_support import NOW, copy_deploy
-
     from fraudops.gitops.promote import promote
     from fraudops.gitops.release import release_from_workspace
+    from tests.gitops_support import NOW, copy_deploy
 
     env = {**os.environ, "MLFLOW_TRACKING_URI": mlflow_server}
     ws = trained_workspace

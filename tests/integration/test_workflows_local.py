@@ -20,15 +20,15 @@ import warnings
 
 import pytest
 import yaml
-from pipelines import commands, monitoring, scoring, settings, training
-from tests.argo_local import LocalExecutor, WorkflowRun, checkout, load_documents
-from tests.helpers import REPO, SMALL, make_params, params_dict
 
 from fraudops.core.generator import generate_transactions
 from fraudops.core.tuning import CandidateResult, select_best
 from fraudops.io.bundle import load_bundle
 from fraudops.scoring.engine import load_engine
 from fraudops.scoring.prediction_log import PredictionRecord
+from pipelines import commands, monitoring, scoring, settings, training
+from tests.argo_local import LocalExecutor, WorkflowRun, checkout, load_documents
+from tests.helpers import REPO, SMALL, make_params, params_dict
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

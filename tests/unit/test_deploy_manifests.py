@@ -12,11 +12,11 @@ import typing
 
 import pytest
 import yaml
-from tests.gitops_support import DIGEST_B, NOW, copy_deploy, make_release
-from tests.helpers import REPO
 
 from fraudops.gitops.overlay import BASE_IMAGE
 from fraudops.gitops.promote import promote
+from tests.gitops_support import DIGEST_B, NOW, copy_deploy, make_release
+from tests.helpers import REPO
 
 
 def _kubectl() -> str | None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import pathlib
 
-from tests.gitops_support import make_release
-
 from fraudops.gitops.model_card import render_model_card
 from fraudops.gitops.record import PromotionRecord
 from fraudops.io.check_reports import read_check_reports, summarize
+from tests.gitops_support import make_release
 
 
 def _record(**release_changes: object) -> PromotionRecord:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pathlib
 
+from fraudops.gitops.commit import BOT_NAME, commit_message, commit_paths
+from fraudops.gitops.promote import promote
 from tests.gitops_support import (
     DIGEST_B,
     LATER,
@@ -15,9 +17,6 @@ from tests.gitops_support import (
     make_release,
     snapshot,
 )
-
-from fraudops.gitops.commit import BOT_NAME, commit_message, commit_paths
-from fraudops.gitops.promote import promote
 
 
 def _promote(root: pathlib.Path, **release_changes: object) -> str | None:

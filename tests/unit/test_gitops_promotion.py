@@ -9,18 +9,6 @@ import os
 import pathlib
 
 import pytest
-from tests.gitops_support import (
-    DIGEST_A,
-    DIGEST_B,
-    LATER,
-    NOW,
-    TOLERANCES,
-    copy_deploy,
-    make_release,
-    snapshot,
-    worse_by,
-)
-from tests.helpers import REPO
 
 from fraudops.errors import FraudopsError
 from fraudops.gitops.model_card import CARD_FILE
@@ -33,6 +21,18 @@ from fraudops.gitops.promote import (
     read_record,
 )
 from fraudops.gitops.record import RECORD_FILE, ImageRef, parse_record
+from tests.gitops_support import (
+    DIGEST_A,
+    DIGEST_B,
+    LATER,
+    NOW,
+    TOLERANCES,
+    copy_deploy,
+    make_release,
+    snapshot,
+    worse_by,
+)
+from tests.helpers import REPO
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "gitops"
 

@@ -9,11 +9,11 @@ import pathlib
 
 import pandas as pd
 import pytest
-from tests.monitoring_support import FEATURES, make_contract, raw_line, record_line
 
 from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
 from fraudops.monitoring.logs import Window, read_logs
+from tests.monitoring_support import FEATURES, make_contract, raw_line, record_line
 
 UTC = dt.UTC
 WINDOW = Window(dt.datetime(2025, 7, 1, tzinfo=UTC), dt.datetime(2025, 7, 8, tzinfo=UTC))

@@ -8,7 +8,6 @@ import pathlib
 import numpy as np
 import pandas as pd
 import pytest
-from tests.monitoring_support import make_contract
 
 from fraudops.config import Generator, PerformanceTolerance
 from fraudops.core.contract import Contract
@@ -17,6 +16,7 @@ from fraudops.monitoring.job import parse_time, resolve_window
 from fraudops.monitoring.labels import join_labels, read_labels
 from fraudops.monitoring.performance import window_performance
 from fraudops.monitoring.traffic import drift_profile
+from tests.monitoring_support import make_contract
 
 UTC = dt.UTC
 

@@ -11,6 +11,7 @@ import typing
 
 import pytest
 import yaml
+
 from pipelines import commands, monitoring, render, scoring, settings, training
 from tests.argo_local import LocalExecutor, load_documents
 from tests.helpers import REPO

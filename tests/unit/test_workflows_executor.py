@@ -7,6 +7,7 @@ import pathlib
 import typing
 
 import pytest
+
 from tests.argo_local import (
     LocalExecutor,
     TaskRun,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+
 from pipelines import render
 from tests.helpers import REPO
 

@@ -8,6 +8,7 @@ import pathlib
 import pytest
 import yaml
 from hera.workflows import CronWorkflow, WorkflowTemplate
+
 from pipelines import render
 from pipelines.__main__ import main
 from pipelines.settings import DEFAULT_IMAGE, IMAGE_ENV, Settings
