@@ -44,7 +44,7 @@ def drop_inlined_plotly(text: str) -> str:
         end = text.find("</script>", body)
         if end < 0:
             break
-        if PLOTLY_BANNER in text[body : body + 300]:
+        if PLOTLY_BANNER in text[body : min(end, body + 300)]:
             parts.append(text[position:start])
         else:
             parts.append(text[position : end + len("</script>")])

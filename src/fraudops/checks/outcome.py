@@ -72,11 +72,26 @@ class SuiteReport:
         return sorted(self.outcomes, key=lambda o: STATUSES.index(o.status))
 
     def failure_message(self) -> str:
-        lines = [f"{self.title} gate failed: {len(self.failures)} check(s) stop the line"]
-        for outcome in self.failures:
-            what = outcome.comparison if outcome.status == "fail" else "could not run"
-            lines.append(f"  - {outcome.name}: {what}. {outcome.detail}".rstrip())
-        return "\n".join(lines)
+        """Each failed check with its figure and threshold; checks that could not run are
+        grouped by reason (a data set Deepchecks cannot load skips them all at once)."""
+        failures = self.failures
+        lines = [f"{self.title} gate failed: {len(failures)} check(s) stop the line"]
+        for outcome in failures:
+            if outcome.status == "fail":
+                lines.append(
+                    f"  - {outcome.name}: {outcome.comparison}. {_oneline(outcome.detail)}"
+                )
+        reasons: dict[str, list[str]] = {}
+        for outcome in failures:
+            if outcome.status == "not_run":
+                reasons.setdefault(_oneline(outcome.detail), []).append(outcome.name)
+        for reason, names in reasons.items():
+            lines.append(f"  - could not run: {', '.join(names)}. {reason}")
+        return "\n".join(line.rstrip() for line in lines)
+
+
+def _oneline(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def format_number(value: float) -> str:
