@@ -55,3 +55,9 @@ pull: install ## fetch data and models from the DVC remote
 .PHONY: bench-pipeline
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+
+.PHONY: checks-summary bench-checks
+checks-summary: install ## the gates' Markdown summaries (for a CI job summary)
+	$(RUN) fraudops checks-summary
+bench-checks: install ## time of each Deepchecks gate on the default data (after dvc repro)
+	$(RUN) python bench/checks.py

@@ -15,7 +15,7 @@ from tests.helpers import make_params
 from fraudops.checks.data_integrity import run_data_integrity
 from fraudops.checks.train_test import run_train_test
 from fraudops.config import Params
-from fraudops.core.generator import generate_transactions
+from fraudops.core.generator import NUMERIC, generate_transactions
 from fraudops.core.split import split_by_time
 from fraudops.errors import FraudopsError
 from fraudops.io.datasets import conform, read_table
@@ -85,18 +85,7 @@ DATA_CASES: list[tuple[str, Corruption, str, dict[str, typing.Any]]] = [
         "a feature that leaks the label",
         _leaking_feature,
         "Feature Label Correlation",
-        {
-            "data.columns.numeric": [
-                "amount",
-                "card_age_days",
-                "customer_tenure_days",
-                "tx_count_1h",
-                "tx_count_24h",
-                "distance_from_home_km",
-                "hour_of_day",
-                "chargeback_filed",
-            ]
-        },
+        {"data.columns.numeric": [*NUMERIC, "chargeback_filed"]},
     ),
     ("many duplicate rows", _duplicates, "Data Duplicates", {}),
     ("conflicting labels", _conflicting_labels, "Conflicting Labels", {}),

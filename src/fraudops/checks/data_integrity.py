@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fraudops.checks.contract import check_contract
-from fraudops.checks.outcome import SuiteReport
-from fraudops.checks.runner import Roles, SuiteRun, make_dataset, run_suite, skipped
+from fraudops.checks.runner import Roles, SuiteRun, make_dataset, run_gate
 from fraudops.checks.spec import Spec, largest, ratio
 from fraudops.config import Checks, Columns
 
@@ -153,22 +152,16 @@ SPECS: tuple[Spec, ...] = (
 def run_data_integrity(frame: pd.DataFrame, columns: Columns, cfg: Checks) -> SuiteRun:
     """The validate_data verdict on a raw frame, judged by the column roles in params."""
     start = time.perf_counter()
-    rules = cfg.data_integrity
-    contract = check_contract(frame, columns, rules)
-    result = None
-    if contract.unusable:
-        found = skipped(
-            SPECS, rules, f"skipped: the data breaks its contract ({contract.unusable})"
-        )
-    else:
-        dataset = make_dataset(frame, Roles.of_columns(columns))
-        found, result = run_suite("Data Integrity Suite", SPECS, rules, cfg, train_dataset=dataset)
-    report = SuiteReport(
+    contract = check_contract(frame, columns, cfg.data_integrity)
+    return run_gate(
         suite=SUITE,
         title=TITLE,
-        outcomes=(*contract.outcomes, *found),
-        not_run_fails=cfg.not_run == "fail",
+        specs=SPECS,
+        rules=cfg.data_integrity,
+        cfg=cfg,
         rows={"rows": len(frame)},
-        seconds=time.perf_counter() - start,
+        prepare=lambda: {"train_dataset": make_dataset(frame, Roles.of_columns(columns))},
+        before=contract.outcomes,
+        unusable=contract.unusable,
+        start=start,
     )
-    return SuiteRun(report, result)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import time
 import typing
 
 import numpy as np
@@ -13,15 +12,7 @@ import pandas as pd
 from sklearn.inspection import permutation_importance
 
 from fraudops.checks.library import deepchecks_module
-from fraudops.checks.outcome import SuiteReport
-from fraudops.checks.runner import (
-    Roles,
-    SuiteRun,
-    make_dataset,
-    quiet_deepchecks,
-    run_suite,
-    skipped,
-)
+from fraudops.checks.runner import Roles, SuiteRun, make_dataset, quiet_deepchecks, run_gate
 from fraudops.checks.spec import Spec, largest, smallest
 from fraudops.config import Checks
 from fraudops.core.contract import Contract
@@ -230,39 +221,29 @@ def run_model_evaluation(
     cfg: Checks,
 ) -> SuiteRun:
     """The validate_model verdict; the roles and the threshold come from the bundle's contract."""
-    start = time.perf_counter()
-    rules = cfg.model_evaluation
-    features = contract.feature_names
     roles = Roles.of_contract(contract)
-    model = DecisionModel(pipeline, features, contract.threshold)
-    result = None
-    try:
-        datasets = make_dataset(train, roles), make_dataset(test, roles)
+    model = DecisionModel(pipeline, contract.feature_names, contract.threshold)
+
+    def prepare() -> dict[str, typing.Any]:
         with quiet_deepchecks():
             importance = feature_importance(
                 model, test, contract.label, IMPORTANCE_ROWS, cfg.random_state
             )
-    except Exception as error:  # any reason the data cannot load stops the gate
-        found = skipped(SPECS, rules, f"skipped: the data cannot be loaded: {error}")
-    else:
-        found, result = run_suite(
-            "Model Evaluation Suite",
-            SPECS,
-            rules,
-            cfg,
-            train_dataset=datasets[0],
-            test_dataset=datasets[1],
-            model=model,
-            feature_importance=importance,
-            run_single_dataset="Test",
-            model_classes=[0, 1],
-        )
-    report = SuiteReport(
+        return {
+            "train_dataset": make_dataset(train, roles),
+            "test_dataset": make_dataset(test, roles),
+            "model": model,
+            "feature_importance": importance,
+            "run_single_dataset": "Test",
+            "model_classes": [0, 1],
+        }
+
+    return run_gate(
         suite=SUITE,
         title=TITLE,
-        outcomes=tuple(found),
-        not_run_fails=cfg.not_run == "fail",
+        specs=SPECS,
+        rules=cfg.model_evaluation,
+        cfg=cfg,
         rows={"train_rows": len(train), "test_rows": len(test)},
-        seconds=time.perf_counter() - start,
+        prepare=prepare,
     )
-    return SuiteRun(report, result)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 import typing
 import warnings
 
@@ -197,3 +198,44 @@ def run_suite(
         spec, rule = owners[id(item.check)]
         outcomes.append(to_outcome(item, spec, rule))
     return outcomes, result
+
+
+def run_gate(
+    *,
+    suite: str,
+    title: str,
+    specs: typing.Sequence[Spec],
+    rules: RulesModel,
+    cfg: Checks,
+    rows: dict[str, int],
+    prepare: typing.Callable[[], dict[str, typing.Any]],
+    before: typing.Sequence[CheckOutcome] = (),
+    unusable: str = "",
+    start: float | None = None,
+) -> SuiteRun:
+    """One gate: ``prepare`` the suite's inputs (datasets, model), run the suite, and judge it
+    together with the outcomes found ``before`` it (the data contract). If an earlier check
+    found the data ``unusable``, or the inputs cannot be prepared, every check is "not run"
+    with that reason."""
+    start = time.perf_counter() if start is None else start
+    result = None
+    reason = f"skipped: the data breaks its contract ({unusable})" if unusable else ""
+    inputs: dict[str, typing.Any] = {}
+    if not reason:
+        try:
+            inputs = prepare()
+        except Exception as error:  # any reason the data cannot load stops the gate
+            reason = f"skipped: the data cannot be loaded: {type(error).__name__}: {error}"
+    if reason:
+        found = skipped(specs, rules, reason)
+    else:
+        found, result = run_suite(f"{title} suite", specs, rules, cfg, **inputs)
+    report = SuiteReport(
+        suite=suite,
+        title=title,
+        outcomes=(*before, *found),
+        not_run_fails=cfg.not_run == "fail",
+        rows=rows,
+        seconds=time.perf_counter() - start,
+    )
+    return SuiteRun(report, result)

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 
-from fraudops.checks.outcome import SuiteReport
-from fraudops.checks.runner import Roles, SuiteRun, make_dataset, run_suite, skipped
+from fraudops.checks.runner import Roles, SuiteRun, make_dataset, run_gate
 from fraudops.checks.spec import Spec, largest, ratio
 from fraudops.config import Checks, Columns
 
@@ -124,29 +121,16 @@ def run_train_test(
     train: pd.DataFrame, test: pd.DataFrame, columns: Columns, cfg: Checks
 ) -> SuiteRun:
     """The validate_split verdict on the two periods, judged by the column roles in params."""
-    start = time.perf_counter()
-    rules = cfg.train_test_validation
     roles = Roles.of_columns(columns)
-    result = None
-    try:
-        datasets = make_dataset(train, roles), make_dataset(test, roles)
-    except Exception as error:  # any reason the data cannot load stops the gate
-        found = skipped(SPECS, rules, f"skipped: the data cannot be loaded: {error}")
-    else:
-        found, result = run_suite(
-            "Train Test Validation Suite",
-            SPECS,
-            rules,
-            cfg,
-            train_dataset=datasets[0],
-            test_dataset=datasets[1],
-        )
-    report = SuiteReport(
+    return run_gate(
         suite=SUITE,
         title=TITLE,
-        outcomes=tuple(found),
-        not_run_fails=cfg.not_run == "fail",
+        specs=SPECS,
+        rules=cfg.train_test_validation,
+        cfg=cfg,
         rows={"train_rows": len(train), "test_rows": len(test)},
-        seconds=time.perf_counter() - start,
+        prepare=lambda: {
+            "train_dataset": make_dataset(train, roles),
+            "test_dataset": make_dataset(test, roles),
+        },
     )
-    return SuiteRun(report, result)
