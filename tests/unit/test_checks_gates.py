@@ -9,6 +9,7 @@ import pathlib
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from tests.helpers import params_dict
 
 from fraudops.checks import data_integrity, model_evaluation, train_test
@@ -177,3 +178,9 @@ def test_params__unknown_check_or_gate_is_refused() -> None:
     with pytest.raises(FraudopsError, match=r"checks\.model_evaluation\.roc_report\.gate"):
         parse_params(params_dict({"checks.model_evaluation.roc_report": {"gate": "stop"}}))
     assert CheckRule().gate == "warn"
+
+
+def test_params__bare_yaml_off_switches_a_check_off() -> None:
+    """YAML 1.1 reads `gate: off` as false; it means off."""
+    rule = CheckRule.model_validate(yaml.safe_load("{gate: off, threshold: 0.1}"))
+    assert rule.gate == "off"
