@@ -181,3 +181,9 @@ retrain-pr: install ## retrain on fresh data on a new branch and open a pull req
 	$(RUN) dvc push
 	git push -u origin HEAD
 	gh pr create --fill --label retraining
+
+.PHONY: checks-summary bench-checks
+checks-summary: install ## the gates' Markdown summaries (for a CI job summary)
+	$(RUN) fraudops checks-summary
+bench-checks: install ## time of each Deepchecks gate on the default data (after dvc repro)
+	$(RUN) python bench/checks.py

@@ -194,6 +194,8 @@ class Params(Strict):
     evaluate: Evaluate = Evaluate()
     promotion: Promotion = Promotion()
     monitoring: Monitoring = Monitoring()
+    # Defined at the end of the module (the checks section), hence the factory.
+    checks: Checks = pydantic.Field(default_factory=lambda: Checks())
 
 
 def _format_error(path: pathlib.Path, error: pydantic.ValidationError) -> str:
@@ -227,3 +229,99 @@ def load_params(path: pathlib.Path | str = "params.yaml") -> Params:
 
 def params_json_schema() -> dict[str, typing.Any]:
     return Params.model_json_schema()
+
+
+GateLevel = typing.Literal["fail", "warn", "off"]
+
+
+class CheckRule(Strict):
+    """How one check gates: ``fail`` stops the stage, ``warn`` only reports, ``off`` skips it.
+
+    ``threshold`` is the figure the check is held to (a maximum or a minimum, per check: see
+    docs/checks.md); ``sample_size`` overrides ``checks.sample_size`` for this check."""
+
+    gate: GateLevel = "warn"
+    threshold: float | None = None
+    sample_size: int | None = pydantic.Field(None, ge=100)
+
+    @pydantic.field_validator("gate", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `off` as false: take it as meant.
+        return "off" if value is False else value
+
+
+def _rule(
+    gate: GateLevel, threshold: float | None = None, sample_size: int | None = None
+) -> CheckRule:
+    return CheckRule(gate=gate, threshold=threshold, sample_size=sample_size)
+
+
+class DataIntegrityRules(Strict):
+    """validate_data: the contract of the declared columns, then Deepchecks' data integrity."""
+
+    data_not_empty: CheckRule = _rule("fail", 1000)
+    declared_columns: CheckRule = _rule("fail")
+    declared_types: CheckRule = _rule("fail")
+    label_binary: CheckRule = _rule("fail")
+    label_classes: CheckRule = _rule("fail", 10)
+    impossible_values: CheckRule = _rule("fail", 0.0)
+    conflicting_labels: CheckRule = _rule("fail", 0.01)
+    percent_of_nulls: CheckRule = _rule("fail", 0.0)
+    is_single_value: CheckRule = _rule("fail")
+    special_characters: CheckRule = _rule("warn", 0.001)
+    mixed_nulls: CheckRule = _rule("warn", 1)
+    mixed_data_types: CheckRule = _rule("warn")
+    string_mismatch: CheckRule = _rule("warn")
+    data_duplicates: CheckRule = _rule("fail", 0.05)
+    string_length_out_of_bounds: CheckRule = _rule("warn", 0.0)
+    outlier_sample_detection: CheckRule = _rule("warn", 0.05, 2000)
+    feature_label_correlation: CheckRule = _rule("fail", 0.8)
+    feature_feature_correlation: CheckRule = _rule("warn", 0.9)
+    identifier_label_correlation: CheckRule = _rule("warn", 0.1)
+
+
+class TrainTestRules(Strict):
+    """validate_split: Deepchecks' train-test validation of the training and test periods."""
+
+    datasets_size_comparison: CheckRule = _rule("warn", 0.05)
+    new_label_train_test: CheckRule = _rule("fail", 0)
+    new_category_train_test: CheckRule = _rule("fail", 0.001)
+    string_mismatch_comparison: CheckRule = _rule("warn")
+    date_train_test_leakage_duplicates: CheckRule = _rule("fail", 0.0)
+    date_train_test_leakage_overlap: CheckRule = _rule("fail", 0.0)
+    index_train_test_leakage: CheckRule = _rule("fail", 0.0)
+    train_test_samples_mix: CheckRule = _rule("fail", 0.01)
+    feature_label_correlation_change: CheckRule = _rule("warn", 0.2)
+    feature_drift: CheckRule = _rule("fail", 0.2)
+    label_drift: CheckRule = _rule("warn", 0.15)
+    multivariate_drift: CheckRule = _rule("warn", 0.25, 5000)
+
+
+class ModelEvaluationRules(Strict):
+    """validate_model: Deepchecks' model evaluation on the test period."""
+
+    train_test_performance: CheckRule = _rule("warn", 0.2)
+    roc_report: CheckRule = _rule("fail", 0.8)
+    confusion_matrix_report: CheckRule = _rule("warn")
+    prediction_drift: CheckRule = _rule("warn", 0.15)
+    simple_model_comparison: CheckRule = _rule("fail", 0.1)
+    weak_segments_performance: CheckRule = _rule("warn", 0.5, 3000)
+    calibration_score: CheckRule = _rule("warn", 0.1)
+    unused_features: CheckRule = _rule("warn", 5)
+    model_inference_time: CheckRule = _rule("off", 0.005)
+
+
+class Checks(Strict):
+    """The Deepchecks gates after ingest, split and train (reports in ``reports/``)."""
+
+    sample_size: int = pydantic.Field(10_000, ge=100)
+    random_state: int = 42
+    # A gating check that could not run (it raised) fails the gate unless this says "warn".
+    not_run: typing.Literal["fail", "warn"] = "fail"
+    data_integrity: DataIntegrityRules = DataIntegrityRules()
+    train_test_validation: TrainTestRules = TrainTestRules()
+    model_evaluation: ModelEvaluationRules = ModelEvaluationRules()
+
+
+Params.model_rebuild()

@@ -1,0 +1,1 @@
+"""Deepchecks gates after ingest, split and train, and the reports they write."""
