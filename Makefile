@@ -14,10 +14,12 @@ export BENTOML_DO_NOT_TRACK := True
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
+# Bytecode is compiled at install time: PYTHONDONTWRITEBYTECODE may be set (it is on our CI
+# machines), and every CLI call would otherwise recompile its imports (seconds per stage).
 .PHONY: install
 install: ## install everything from uv.lock into .venv (bootstraps uv with pip if missing)
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet 'uv>=0.9'
-	$(UV) sync --locked
+	$(UV) sync --locked --compile-bytecode
 
 .PHONY: repro
 repro: install ## run the whole pipeline on the embedded defaults (dvc repro)
