@@ -121,12 +121,21 @@ class Evaluate(Strict):
     curve_points: int = pydantic.Field(200, ge=10, le=5000)
 
 
+class ExportOnnx(Strict):
+    """The parity gate of the ONNX export: the ONNX model must score the test period like the
+    pipeline it was converted from."""
+
+    max_abs_diff: float = pydantic.Field(1e-4, gt=0, le=0.01)
+    identical_decisions: bool = True
+
+
 class Params(Strict):
     data: Data
     split: Split = Split()
     train: Train
     threshold: Threshold = Threshold()
     evaluate: Evaluate = Evaluate()
+    export_onnx: ExportOnnx = ExportOnnx()
 
 
 def _format_error(path: pathlib.Path, error: pydantic.ValidationError) -> str:
