@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from tests.helpers import run_cli
 
+from fraudops.core.contract import row_problems
 from fraudops.errors import FraudopsError
-from fraudops.scoring.batch import score_batch
+from fraudops.scoring.batch import reject_reasons, score_batch
 from fraudops.scoring.chunks import Shard
 from fraudops.scoring.engine import Engine, load_engine
 from fraudops.scoring.summary import merge_folder
@@ -21,6 +22,7 @@ FAULTS = {
     3: ("amount", -3.0, "amount: negative"),
     10: ("hour_of_day", np.nan, "hour_of_day: missing"),
     11: ("merchant_category", "space_travel", "merchant_category: unknown category"),
+    12: ("channel", None, "channel: missing"),
     400: ("distance_from_home_km", np.inf, "distance_from_home_km: not finite"),
     401: (ID, None, f"{ID}: missing"),
 }
@@ -81,6 +83,26 @@ def test_score_batch__chunked_and_sharded_equal_one_shot(
     assert sorted(rejects["row"]) == sorted(FAULTS)
 
 
+def test_reject_reasons__same_verdict_and_words_as_the_contract(
+    onnx_models: pathlib.Path, test_period: pd.DataFrame
+) -> None:
+    """The fast first pass never lets a faulty row through and never rewords a reason."""
+    contract = load_engine(onnx_models / "bundle").contract
+    rng = np.random.default_rng(7)
+    frame = test_period.head(400).astype(object)
+    bad_values = [None, np.nan, -1, "x", "", np.inf, "12", 3, "grocery", "7.5", True]
+    for column in [ID, *contract.feature_names]:
+        rows = rng.choice(len(frame), size=25, replace=False)
+        frame.loc[rows, column] = rng.choice(np.array(bad_values, dtype=object), size=25)
+    expected = row_problems(frame, contract)
+    no_id = frame[ID].isna()
+    expected[no_id] = [f"{ID}: missing" + ("; " + r if r else "") for r in expected[no_id]]
+    expected = expected[expected != ""]
+    found = reject_reasons(frame, contract)
+    assert len(expected) > 100
+    assert found.sort_index().to_dict() == expected.to_dict()
+
+
 def test_score_batch__rejects_carry_reasons_and_original_text(
     onnx_models: pathlib.Path, test_period: pd.DataFrame, tmp_path: pathlib.Path
 ) -> None:
@@ -89,6 +111,7 @@ def test_score_batch__rejects_carry_reasons_and_original_text(
     frame.loc[1, "card_age_days"] = "-4"
     frame.loc[2, "country"] = "XX"
     frame.loc[2, "amount"] = None
+    frame.loc[5, "device_type"] = None
     frame = frame.drop(columns=["is_fraud", "timestamp"])
     path = tmp_path / "in.csv"
     frame.to_csv(path, index=False)
@@ -96,7 +119,7 @@ def test_score_batch__rejects_carry_reasons_and_original_text(
     summary = score_batch(
         source=str(path), out=str(out), engine=load_engine(onnx_models / "bundle"), chunk_rows=7
     )
-    assert (summary.rows_in, summary.scored, summary.rejected) == (60, 57, 3)
+    assert (summary.rows_in, summary.scored, summary.rejected) == (60, 56, 4)
     rejects = pd.read_parquet(out / "_rejects").set_index("row")
     assert rejects.loc[0, "reason"] == "amount: not a number"
     assert rejects.loc[0, "amount"] == "12,50"
@@ -105,6 +128,7 @@ def test_score_batch__rejects_carry_reasons_and_original_text(
     assert rejects.loc[2, "reason"] == "amount: missing; country: unknown category"
     assert rejects.loc[2, "country"] == "XX"
     assert pd.isna(rejects.loc[2, "amount"])
+    assert rejects.loc[5, "reason"] == "device_type: missing"
     assert rejects.loc[0, ID] == frame.loc[0, ID]
     assert summary.reasons["amount: missing"] == 1
     assert (out / "_summary.json").is_file()

@@ -57,27 +57,64 @@ def rejects_schema(contract: Contract) -> pa.Schema:
     )
 
 
+def _as_text(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.CategoricalDtype) or (
+        column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
+    ):
+        return column  # already text: a copy would cost more than the check
+    return column.astype(str)
+
+
 def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """The contract's features of rows that satisfy it, as the model was trained on them:
     numbers as numbers, categories as text (whatever types the input file used)."""
-    out = pd.DataFrame(index=frame.index)
+    return pd.DataFrame(
+        {
+            f.name: pd.to_numeric(frame[f.name]) if f.kind == "numeric" else _as_text(frame[f.name])
+            for f in contract.features
+        },
+        index=frame.index,
+    )
+
+
+def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
+    """A fast first pass: True where a row certainly satisfies the contract. It may flag a
+    valid row (e.g. a category of another type), never pass an invalid one: flagged rows get
+    the full check, which also says why."""
+    ok = frame[contract.id_column].notna().to_numpy()
     for feature in contract.features:
         column = frame[feature.name]
-        out[feature.name] = (
-            pd.to_numeric(column) if feature.kind == "numeric" else column.astype(str)
-        )
-    return out
+        if feature.kind == "numeric":
+            if not pd.api.types.is_numeric_dtype(column):
+                column = pd.to_numeric(column, errors="coerce")
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                ok &= np.isfinite(values) & (values >= 0)
+        else:
+            ok &= column.isin(feature.categories or []).to_numpy()
+    return ok
 
 
 def reject_reasons(frame: pd.DataFrame, contract: Contract) -> pd.Series:
-    """Why each row cannot be scored ("" when it can): the contract's problems, and a missing
-    id (a score nobody can match back is of no use)."""
-    reasons = row_problems(frame, contract)
-    no_id = frame[contract.id_column].isna()
-    if no_id.any():
-        text = f"{contract.id_column}: missing"
-        reasons[no_id] = np.where(reasons[no_id] == "", text, text + "; " + reasons[no_id])
-    return reasons
+    """Why each rejected row cannot be scored, indexed like ``frame`` (valid rows absent): the
+    contract's problems, and a missing id (a score nobody can match back is of no use)."""
+    suspect = ~_surely_valid(frame, contract)
+    if not suspect.any():
+        return pd.Series([], index=frame.index[:0], dtype=object)
+    flagged = frame.loc[suspect]
+    found = row_problems(flagged, contract)
+    no_id = flagged[contract.id_column].isna()
+    text = f"{contract.id_column}: missing"
+    found[no_id] = np.where(found[no_id] == "", text, text + "; " + found[no_id])
+    return found[found != ""]
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """A column as Arrow strings (nulls kept), without a Python round trip when it is text."""
+    try:
+        return pa.array(values, from_pandas=True).cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array(values.astype("string"), pa.string())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,43 +128,45 @@ def score_chunk(frame: pd.DataFrame, engine: Engine) -> ScoredChunk:
     """Validate and score one chunk; ``frame``'s index is each row's position in the input."""
     contract = engine.contract
     reasons = reject_reasons(frame, contract)
-    valid = (reasons == "").to_numpy()
-    good = frame.loc[valid]
+    bad = frame.loc[reasons.index]
+    good = frame.drop(index=reasons.index) if len(reasons) else frame
     probabilities = engine.predict_proba(prepare_features(good, contract))
     scores = pa.table(
         {
-            contract.id_column: pa.array(good[contract.id_column].astype(str), pa.string()),
+            contract.id_column: _text(good[contract.id_column]),
             SCORE: pa.array(probabilities, pa.float64()),
             DECISION: pa.array(probabilities >= contract.threshold, pa.bool_()),
-            MODEL_VERSION: pa.array([contract.model_version] * len(good), pa.string()),
+            MODEL_VERSION: pa.array(np.full(len(good), contract.model_version), pa.string()),
         },
         schema=scores_schema(contract),
     )
-    bad = frame.loc[~valid]
-    bad_reasons = reasons[~valid]
     columns: dict[str, typing.Any] = {
-        contract.id_column: pa.array(bad[contract.id_column].astype("string"), pa.string()),
+        contract.id_column: _text(bad[contract.id_column]),
         ROW: pa.array(bad.index.to_numpy(dtype=np.int64), pa.int64()),
     }
     for name in contract.feature_names:
-        columns[name] = pa.array(bad[name].astype("string"), pa.string())
-    columns[REASON] = pa.array(bad_reasons.astype(str), pa.string())
+        columns[name] = _text(bad[name])
+    columns[REASON] = pa.array(reasons.astype(str), pa.string())
     rejects = pa.table(columns, schema=rejects_schema(contract))
     counts: collections.Counter[str] = collections.Counter()
-    if len(bad_reasons):
-        counts.update(bad_reasons.str.split("; ").explode().value_counts().to_dict())
+    if len(reasons):
+        counts.update(reasons.str.split("; ").explode().value_counts().to_dict())
     return ScoredChunk(scores=scores, rejects=rejects, reasons=counts)
 
 
 @contextlib.contextmanager
 def _parquet_sink(
-    layout: Layout, path: str, schema: pa.Schema
+    layout: Layout, path: str, schema: pa.Schema, dictionary: list[str]
 ) -> typing.Iterator[pq.ParquetWriter]:
     """A Parquet writer on a temporary name, moved into place only when the run succeeds."""
     layout.fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
     temp = f"{path}.tmp"
     try:
-        with layout.fs.open(temp, "wb") as handle, pq.ParquetWriter(handle, schema) as writer:
+        with (
+            layout.fs.open(temp, "wb") as handle,
+            # Dictionary pages only where values repeat: on unique ids they cost a lot of time.
+            pq.ParquetWriter(handle, schema, use_dictionary=dictionary) as writer,
+        ):
             yield writer
         layout.fs.mv(temp, path)
     finally:
@@ -214,8 +253,12 @@ def score_batch(
     rows_in = scored = 0
     started = time.perf_counter()
     with (
-        _parquet_sink(layout, layout.scores(shard), scores_schema(contract)) as scores_out,
-        _parquet_sink(layout, layout.rejects(shard), rejects_schema(contract)) as rejects_out,
+        _parquet_sink(
+            layout, layout.scores(shard), scores_schema(contract), [MODEL_VERSION]
+        ) as scores_out,
+        _parquet_sink(
+            layout, layout.rejects(shard), rejects_schema(contract), [REASON]
+        ) as rejects_out,
         tqdm(
             total=total,
             unit="rows",
@@ -224,7 +267,9 @@ def score_batch(
             desc=f"scoring {part_name(shard, 'parquet')}",
         ) as bar,
     ):
-        for chunk in _read_ahead(read_chunks(opened, columns, chunk_rows, shard)):
+        for chunk in _read_ahead(
+            read_chunks(opened, columns, chunk_rows, shard, categories=contract.categorical)
+        ):
             result = score_chunk(chunk.frame, engine)
             scores_out.write_table(result.scores)
             if result.rejects.num_rows:

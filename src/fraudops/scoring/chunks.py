@@ -100,24 +100,31 @@ def _parquet_files(fs: typing.Any, root: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def _open_parquet(fs: typing.Any, path: str) -> typing.Iterator[pq.ParquetFile]:
+def _open_parquet(
+    fs: typing.Any, path: str, categories: typing.Sequence[str] = ()
+) -> typing.Iterator[pq.ParquetFile]:
+    dictionary = list(categories) or None
     if isinstance(fs, LocalFileSystem):
-        with pq.ParquetFile(path, memory_map=True) as parquet:
+        with pq.ParquetFile(path, memory_map=True, read_dictionary=dictionary) as parquet:
             yield parquet
         return
-    with fs.open(path, "rb") as handle, pq.ParquetFile(handle) as parquet:
+    with (
+        fs.open(path, "rb") as handle,
+        pq.ParquetFile(handle, read_dictionary=dictionary) as parquet,
+    ):
         yield parquet
 
 
 @contextlib.contextmanager
 def _csv_reader(
-    source: Source, include: list[str] | None
+    source: Source, include: list[str] | None, categories: typing.Sequence[str] = ()
 ) -> typing.Iterator[pacsv.CSVStreamingReader]:
     names = include or []
+    category = pa.dictionary(pa.int32(), pa.string())
     convert = pacsv.ConvertOptions(
         # Every value is read as text: the contract decides what is valid, and ids keep their
         # leading zeros.
-        column_types={name: pa.string() for name in names},
+        column_types={name: category if name in categories else pa.string() for name in names},
         include_columns=names,
         strings_can_be_null=True,
     )
@@ -160,19 +167,23 @@ def shard_rows(total: int, chunk_rows: int, shard: Shard) -> int:
 
 
 def _segments(
-    source: Source, columns: list[str], chunk_rows: int, shard: Shard
+    source: Source,
+    columns: list[str],
+    chunk_rows: int,
+    shard: Shard,
+    categories: typing.Sequence[str] = (),
 ) -> typing.Iterator[tuple[int, pa.RecordBatch | None, int]]:
     """``(start, batch, rows)`` in input order; ``batch`` is None for a stretch not read
     because no row of it belongs to the shard."""
     start = 0
     if source.kind == "csv":
-        with _csv_reader(source, columns) as reader:
+        with _csv_reader(source, columns, categories) as reader:
             for batch in reader:
                 yield start, batch, batch.num_rows
                 start += batch.num_rows
         return
     for file in source._files:
-        with _open_parquet(source._fs, file) as parquet:
+        with _open_parquet(source._fs, file, categories) as parquet:
             for group in range(parquet.metadata.num_row_groups):
                 rows = parquet.metadata.row_group(group).num_rows
                 first, last = start // chunk_rows, (start + rows - 1) // chunk_rows
@@ -189,14 +200,21 @@ def _segments(
 
 
 def read_chunks(
-    source: Source, columns: list[str], chunk_rows: int, shard: Shard = Shard()
+    source: Source,
+    columns: list[str],
+    chunk_rows: int,
+    shard: Shard = Shard(),
+    *,
+    categories: typing.Sequence[str] = (),
 ) -> typing.Iterator[Chunk]:
-    """The shard's chunks of ``source`` (only ``columns``), in input order."""
+    """The shard's chunks of ``source`` (only ``columns``), in input order. ``categories`` are
+    read as pandas categoricals: a few distinct values are cheaper to decode, check and convert
+    as codes than as millions of Python strings."""
     if chunk_rows < 1:
         raise FraudopsError("chunk rows must be at least 1")
     pending: list[pa.RecordBatch] = []
     current = -1
-    for start, batch, rows in _segments(source, columns, chunk_rows, shard):
+    for start, batch, rows in _segments(source, columns, chunk_rows, shard, categories):
         offset = 0
         while offset < rows:
             position = start + offset

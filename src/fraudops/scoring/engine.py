@@ -55,6 +55,15 @@ class SklearnEngine:
         return np.asarray(self.pipeline.predict_proba(features[self.contract.feature_names])[:, 1])
 
 
+def _strings(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Convert the few categories, not every row; code -1 (missing) picks the final "nan",
+        # as astype(str) spells a missing value.
+        labels = np.append(np.asarray(column.cat.categories.astype(str), dtype=object), "nan")
+        return labels.take(column.cat.codes.to_numpy())
+    return column.astype(str).to_numpy(dtype=object)
+
+
 def onnx_feeds(features: pd.DataFrame, contract: Contract) -> dict[str, np.ndarray]:
     """One ``(rows, 1)`` input per feature, as the export declares them: float32 for numbers,
     strings for categories."""
@@ -64,7 +73,7 @@ def onnx_feeds(features: pd.DataFrame, contract: Contract) -> dict[str, np.ndarr
         if feature.kind == "numeric":
             values = pd.to_numeric(column).to_numpy(dtype=np.float32)
         else:
-            values = column.astype(str).to_numpy(dtype=object)
+            values = _strings(column)
         feeds[feature.name] = values.reshape(-1, 1)
     return feeds
 

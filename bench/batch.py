@@ -1,0 +1,136 @@
+"""Batch scoring throughput and peak memory, beside in-process ``predict_proba`` (the limit).
+
+Generates 1M and 4M transactions once (``bench/out/batch/``, Parquet, 500k rows per file),
+then for each size and engine runs two fresh processes: one reads every row into memory and
+times a single ``predict_proba`` call on them (the limit: no validation, no output, no
+streaming), the other runs batch scoring from disk to Parquet (``score_batch``, as the
+``score-batch`` command does). Rows per second count the scoring work only (not imports, not
+loading the model, not reading the file into memory for the limit); peak memory is each
+process's maximum resident set size.
+
+Needs the model bundle and its ONNX export (``dvc repro``). Usage: ``make bench-batch`` or
+``python bench/batch.py [--sizes 1000000 4000000] [--engines sklearn onnx]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+OUT = REPO / "bench/out/batch"
+FILE_ROWS = 500_000
+
+
+def generate(rows: int) -> pathlib.Path:
+    """A folder of Parquet files with ``rows`` generated transactions (made once, reused)."""
+    import datetime as dt
+
+    from fraudops.config import Generator
+    from fraudops.core.generator import generate_transactions
+
+    folder = OUT / f"rows-{rows}"
+    files = [folder / f"part-{i:03d}.parquet" for i in range(rows // FILE_ROWS)]
+    if all(f.is_file() for f in files):
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, path in enumerate(files):
+        shared = OUT / f"rows-{FILE_ROWS}-seed-{i}.parquet"
+        if not shared.is_file():
+            cfg = Generator(
+                rows=FILE_ROWS, seed=1000 + i, start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 31)
+            )
+            frame = generate_transactions(cfg)
+            frame["transaction_id"] = [f"tx_{i:03d}_{n:07d}" for n in range(FILE_ROWS)]
+            frame.to_parquet(shared, index=False, row_group_size=100_000)
+        if not path.exists():
+            os.link(shared, path)
+    return folder
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child(kind: str, engine_name: str, source: str, out: str) -> dict[str, float]:
+    import pandas as pd
+
+    from fraudops import paths
+    from fraudops.scoring.batch import score_batch
+    from fraudops.scoring.engine import load_engine
+
+    engine = load_engine(REPO / paths.BUNDLE, engine_name)  # type: ignore[arg-type]
+    if kind == "limit":
+        frame = pd.read_parquet(source, columns=engine.contract.feature_names)
+        started = time.perf_counter()
+        scores = engine.predict_proba(frame)
+        seconds = time.perf_counter() - started
+        rows = len(scores)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
+        summary = score_batch(source=source, out=out, engine=engine, progress=False)
+        seconds, rows = summary.seconds, summary.rows_in
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_second": rows / seconds,
+        "peak_mib": peak_mib(),
+    }
+
+
+def run_child(kind: str, engine: str, source: pathlib.Path) -> dict[str, float]:
+    out = OUT / f"scores-{engine}-{source.name}"
+    command = [sys.executable, __file__, "--child", kind, "--engine", engine, "--source", str(source), "--out", str(out)]  # fmt: skip
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise SystemExit(f"{kind} {engine} {source.name} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 4_000_000])
+    parser.add_argument("--engines", nargs="+", default=["sklearn", "onnx"])
+    parser.add_argument("--child", choices=["limit", "batch"], help=argparse.SUPPRESS)
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--source", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.engine, args.source, args.out)))
+        return
+    results = {}
+    for rows in args.sizes:
+        source = generate(rows)
+        for engine in args.engines:
+            for kind in ("limit", "batch"):
+                results[rows, engine, kind] = run_child(kind, engine, source)
+                print(f"  {rows:>9,} {engine:<8} {kind:<6} {results[rows, engine, kind]}", file=sys.stderr)  # fmt: skip
+    print(f"batch scoring vs in-process predict_proba, {os.cpu_count()} cores (shared)")
+    header = f"{'rows':>10} {'engine':<8}{'limit rows/s':>14}{'batch rows/s':>14}{'batch/limit':>12}{'limit MiB':>11}{'batch MiB':>11}"  # fmt: skip
+    print(header)
+    for rows in args.sizes:
+        for engine in args.engines:
+            limit, batch = results[rows, engine, "limit"], results[rows, engine, "batch"]
+            ratio = batch["rows_per_second"] / limit["rows_per_second"]
+            print(
+                f"{rows:>10,} {engine:<8}{limit['rows_per_second']:>14,.0f}"
+                f"{batch['rows_per_second']:>14,.0f}{ratio:>12.0%}"
+                f"{limit['peak_mib']:>11,.0f}{batch['peak_mib']:>11,.0f}"
+            )
+    if len(args.sizes) > 1:
+        small, large = min(args.sizes), max(args.sizes)
+        for engine in args.engines:
+            growth = results[large, engine, "batch"]["peak_mib"] / results[small, engine, "batch"]["peak_mib"]  # fmt: skip
+            print(f"batch peak memory {large:,} / {small:,} rows, {engine}: {growth:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
