@@ -9,7 +9,7 @@ loading the model, not reading the file into memory for the limit); peak memory 
 process's maximum resident set size.
 
 Needs the model bundle and its ONNX export (``dvc repro``). Usage: ``make bench-batch`` or
-``python bench/batch.py [--sizes 1000000 4000000] [--engines sklearn onnx]``.
+``python bench/batch.py [--sizes 1000000 4000000] [--engines sklearn onnx] [--repeat 2]``.
 """
 
 from __future__ import annotations
@@ -36,19 +36,23 @@ def generate(rows: int) -> pathlib.Path:
     from fraudops.config import Generator
     from fraudops.core.generator import generate_transactions
 
+    per_file = min(rows, FILE_ROWS)
+    if rows % per_file:
+        raise SystemExit(f"--sizes: {rows} is not a multiple of {FILE_ROWS}")
     folder = OUT / f"rows-{rows}"
-    files = [folder / f"part-{i:03d}.parquet" for i in range(rows // FILE_ROWS)]
+    files = [folder / f"part-{i:03d}.parquet" for i in range(rows // per_file)]
     if all(f.is_file() for f in files):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     for i, path in enumerate(files):
-        shared = OUT / f"rows-{FILE_ROWS}-seed-{i}.parquet"
+        # Files are shared between sizes (hard links): 1M rows are the first 2 of the 4M.
+        shared = OUT / f"rows-{per_file}-seed-{i}.parquet"
         if not shared.is_file():
             cfg = Generator(
-                rows=FILE_ROWS, seed=1000 + i, start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 31)
+                rows=per_file, seed=1000 + i, start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 31)
             )
             frame = generate_transactions(cfg)
-            frame["transaction_id"] = [f"tx_{i:03d}_{n:07d}" for n in range(FILE_ROWS)]
+            frame["transaction_id"] = [f"tx_{i:03d}_{n:07d}" for n in range(per_file)]
             frame.to_parquet(shared, index=False, row_group_size=100_000)
         if not path.exists():
             os.link(shared, path)
@@ -87,7 +91,8 @@ def child(kind: str, engine_name: str, source: str, out: str) -> dict[str, float
 
 def run_child(kind: str, engine: str, source: pathlib.Path) -> dict[str, float]:
     out = OUT / f"scores-{engine}-{source.name}"
-    command = [sys.executable, __file__, "--child", kind, "--engine", engine, "--source", str(source), "--out", str(out)]  # fmt: skip
+    command = [sys.executable, __file__, "--child", kind, "--engine", engine]
+    command += ["--source", str(source), "--out", str(out)]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     if result.returncode:
         raise SystemExit(f"{kind} {engine} {source.name} failed:\n{result.stderr[-3000:]}")
@@ -98,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 4_000_000])
     parser.add_argument("--engines", nargs="+", default=["sklearn", "onnx"])
+    parser.add_argument("--repeat", type=int, default=2, help="runs per figure (best is kept)")
     parser.add_argument("--child", choices=["limit", "batch"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)
@@ -106,29 +112,39 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.engine, args.source, args.out)))
         return
-    results = {}
+    results: dict[tuple[int, str, str], dict[str, float]] = {}
     for rows in args.sizes:
         source = generate(rows)
         for engine in args.engines:
-            for kind in ("limit", "batch"):
-                results[rows, engine, kind] = run_child(kind, engine, source)
-                print(f"  {rows:>9,} {engine:<8} {kind:<6} {results[rows, engine, kind]}", file=sys.stderr)  # fmt: skip
-    print(f"batch scoring vs in-process predict_proba, {os.cpu_count()} cores (shared)")
-    header = f"{'rows':>10} {'engine':<8}{'limit rows/s':>14}{'batch rows/s':>14}{'batch/limit':>12}{'limit MiB':>11}{'batch MiB':>11}"  # fmt: skip
-    print(header)
+            # Interleaved and best of --repeat: other work on the machine slows runs at random.
+            for _ in range(args.repeat):
+                for kind in ("limit", "batch"):
+                    run = run_child(kind, engine, source)
+                    print(f"  {rows:>9,} {engine:<8} {kind:<6} {run}", file=sys.stderr)
+                    best = results.get((rows, engine, kind))
+                    if best is None or run["rows_per_second"] > best["rows_per_second"]:
+                        results[rows, engine, kind] = run
+    print(
+        f"batch scoring vs in-process predict_proba, {os.cpu_count()} cores, best of {args.repeat}"
+    )
+    columns = ["limit rows/s", "batch rows/s", "batch/limit", "limit MiB", "batch MiB"]
+    print(f"{'rows':>10} {'engine':<8}" + "".join(f"{c:>14}" for c in columns))
     for rows in args.sizes:
         for engine in args.engines:
             limit, batch = results[rows, engine, "limit"], results[rows, engine, "batch"]
             ratio = batch["rows_per_second"] / limit["rows_per_second"]
             print(
                 f"{rows:>10,} {engine:<8}{limit['rows_per_second']:>14,.0f}"
-                f"{batch['rows_per_second']:>14,.0f}{ratio:>12.0%}"
-                f"{limit['peak_mib']:>11,.0f}{batch['peak_mib']:>11,.0f}"
+                f"{batch['rows_per_second']:>14,.0f}{ratio:>14.0%}"
+                f"{limit['peak_mib']:>14,.0f}{batch['peak_mib']:>14,.0f}"
             )
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         for engine in args.engines:
-            growth = results[large, engine, "batch"]["peak_mib"] / results[small, engine, "batch"]["peak_mib"]  # fmt: skip
+            growth = (
+                results[large, engine, "batch"]["peak_mib"]
+                / results[small, engine, "batch"]["peak_mib"]
+            )
             print(f"batch peak memory {large:,} / {small:,} rows, {engine}: {growth:.2f}x")
 
 

@@ -11,9 +11,10 @@ from tests.helpers import run_cli
 
 from fraudops.core.contract import row_problems
 from fraudops.errors import FraudopsError
-from fraudops.scoring.batch import reject_reasons, score_batch
+from fraudops.scoring.batch import score_batch
 from fraudops.scoring.chunks import Shard
 from fraudops.scoring.engine import Engine, load_engine
+from fraudops.scoring.rows import reject_reasons
 from fraudops.scoring.summary import merge_folder
 
 ID = "transaction_id"

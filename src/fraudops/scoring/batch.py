@@ -23,10 +23,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fraudops.core.contract import Contract, row_problems
+from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
-from fraudops.scoring.chunks import Chunk, Shard, open_source, read_chunks, shard_rows
+from fraudops.scoring.chunks import Shard, open_source, read_chunks, shard_rows
 from fraudops.scoring.engine import Engine
+from fraudops.scoring.rows import arrow_text, prepare_features, reject_reasons
 from fraudops.scoring.summary import Layout, ShardSummary, merge, part_name
 
 log = logging.getLogger(__name__)
@@ -57,101 +58,54 @@ def rejects_schema(contract: Contract) -> pa.Schema:
     )
 
 
-def _as_text(column: pd.Series) -> pd.Series:
-    if isinstance(column.dtype, pd.CategoricalDtype) or (
-        column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
-    ):
-        return column  # already text: a copy would cost more than the check
-    return column.astype(str)
-
-
-def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
-    """The contract's features of rows that satisfy it, as the model was trained on them:
-    numbers as numbers, categories as text (whatever types the input file used)."""
-    return pd.DataFrame(
-        {
-            f.name: pd.to_numeric(frame[f.name]) if f.kind == "numeric" else _as_text(frame[f.name])
-            for f in contract.features
-        },
-        index=frame.index,
-    )
-
-
-def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
-    """A fast first pass: True where a row certainly satisfies the contract. It may flag a
-    valid row (e.g. a category of another type), never pass an invalid one: flagged rows get
-    the full check, which also says why."""
-    ok = frame[contract.id_column].notna().to_numpy()
-    for feature in contract.features:
-        column = frame[feature.name]
-        if feature.kind == "numeric":
-            if not pd.api.types.is_numeric_dtype(column):
-                column = pd.to_numeric(column, errors="coerce")
-            values = column.to_numpy(dtype=float, na_value=np.nan)
-            with np.errstate(invalid="ignore"):
-                ok &= np.isfinite(values) & (values >= 0)
-        else:
-            ok &= column.isin(feature.categories or []).to_numpy()
-    return ok
-
-
-def reject_reasons(frame: pd.DataFrame, contract: Contract) -> pd.Series:
-    """Why each rejected row cannot be scored, indexed like ``frame`` (valid rows absent): the
-    contract's problems, and a missing id (a score nobody can match back is of no use)."""
-    suspect = ~_surely_valid(frame, contract)
-    if not suspect.any():
-        return pd.Series([], index=frame.index[:0], dtype=object)
-    flagged = frame.loc[suspect]
-    found = row_problems(flagged, contract)
-    no_id = flagged[contract.id_column].isna()
-    text = f"{contract.id_column}: missing"
-    found[no_id] = np.where(found[no_id] == "", text, text + "; " + found[no_id])
-    return found[found != ""]
-
-
-def _text(values: pd.Series) -> pa.Array:
-    """A column as Arrow strings (nulls kept), without a Python round trip when it is text."""
-    try:
-        return pa.array(values, from_pandas=True).cast(pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return pa.array(values.astype("string"), pa.string())
-
-
 @dataclasses.dataclass(frozen=True)
-class ScoredChunk:
-    scores: pa.Table
+class CheckedChunk:
+    """A chunk after validation: what to score, and what was rejected and why."""
+
+    rows: int
+    features: pd.DataFrame  # the valid rows, ready for the engine
+    ids: pa.Array  # their ids
     rejects: pa.Table
     reasons: collections.Counter[str]
 
 
-def score_chunk(frame: pd.DataFrame, engine: Engine) -> ScoredChunk:
-    """Validate and score one chunk; ``frame``'s index is each row's position in the input."""
-    contract = engine.contract
+def check_chunk(frame: pd.DataFrame, contract: Contract) -> CheckedChunk:
+    """Validate one chunk; ``frame``'s index is each row's position in the input."""
     reasons = reject_reasons(frame, contract)
     bad = frame.loc[reasons.index]
     good = frame.drop(index=reasons.index) if len(reasons) else frame
-    probabilities = engine.predict_proba(prepare_features(good, contract))
-    scores = pa.table(
-        {
-            contract.id_column: _text(good[contract.id_column]),
-            SCORE: pa.array(probabilities, pa.float64()),
-            DECISION: pa.array(probabilities >= contract.threshold, pa.bool_()),
-            MODEL_VERSION: pa.array(np.full(len(good), contract.model_version), pa.string()),
-        },
-        schema=scores_schema(contract),
-    )
     columns: dict[str, typing.Any] = {
-        contract.id_column: _text(bad[contract.id_column]),
+        contract.id_column: arrow_text(bad[contract.id_column]),
         ROW: pa.array(bad.index.to_numpy(dtype=np.int64), pa.int64()),
     }
     for name in contract.feature_names:
-        columns[name] = _text(bad[name])
+        columns[name] = arrow_text(bad[name])
     columns[REASON] = pa.array(reasons.astype(str), pa.string())
-    rejects = pa.table(columns, schema=rejects_schema(contract))
     counts: collections.Counter[str] = collections.Counter()
     if len(reasons):
         counts.update(reasons.str.split("; ").explode().value_counts().to_dict())
-    return ScoredChunk(scores=scores, rejects=rejects, reasons=counts)
+    return CheckedChunk(
+        rows=len(frame),
+        features=prepare_features(good, contract),
+        ids=arrow_text(good[contract.id_column]),
+        rejects=pa.table(columns, schema=rejects_schema(contract)),
+        reasons=counts,
+    )
+
+
+def score_checked(checked: CheckedChunk, engine: Engine) -> pa.Table:
+    """The scores of a checked chunk's valid rows."""
+    contract = engine.contract
+    probabilities = engine.predict_proba(checked.features)
+    return pa.table(
+        {
+            contract.id_column: checked.ids,
+            SCORE: pa.array(probabilities, pa.float64()),
+            DECISION: pa.array(probabilities >= contract.threshold, pa.bool_()),
+            MODEL_VERSION: pa.array(np.full(len(probabilities), contract.model_version)),
+        },
+        schema=scores_schema(contract),
+    )
 
 
 @contextlib.contextmanager
@@ -174,9 +128,12 @@ def _parquet_sink(
             layout.fs.rm(temp)
 
 
-def _read_ahead(chunks: typing.Iterator[Chunk], depth: int = 1) -> typing.Iterator[Chunk]:
-    """Read (and decode) the next chunk in a thread while this one is scored: Parquet and CSV
-    decoding release the GIL, so reading overlaps scoring. At most ``depth`` chunks wait."""
+Item = typing.TypeVar("Item")
+
+
+def _read_ahead(items: typing.Iterator[Item], depth: int = 1) -> typing.Iterator[Item]:
+    """Produce the next item in a thread while the caller works on this one. At most ``depth``
+    items wait, so memory stays bounded."""
     waiting: queue.Queue[tuple[str, typing.Any]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -189,8 +146,8 @@ def _read_ahead(chunks: typing.Iterator[Chunk], depth: int = 1) -> typing.Iterat
 
     def produce() -> None:
         try:
-            for chunk in chunks:
-                if not put(("chunk", chunk)):
+            for item in items:
+                if not put(("item", item)):
                     return
             put(("end", None))
         except BaseException as error:  # handed to the consumer, raised there
@@ -267,17 +224,18 @@ def score_batch(
             desc=f"scoring {part_name(shard, 'parquet')}",
         ) as bar,
     ):
-        for chunk in _read_ahead(
-            read_chunks(opened, columns, chunk_rows, shard, categories=contract.categorical)
-        ):
-            result = score_chunk(chunk.frame, engine)
-            scores_out.write_table(result.scores)
-            if result.rejects.num_rows:
-                rejects_out.write_table(result.rejects)
-            reasons.update(result.reasons)
-            rows_in += len(chunk.frame)
-            scored += result.scores.num_rows
-            bar.update(len(chunk.frame))
+        chunks = read_chunks(opened, columns, chunk_rows, shard, categories=contract.categorical)
+        # Reading and checking the next chunk overlap scoring this one (the engines release
+        # the GIL while they compute).
+        for checked in _read_ahead(check_chunk(c.frame, contract) for c in chunks):
+            scores = score_checked(checked, engine)
+            scores_out.write_table(scores)
+            if checked.rejects.num_rows:
+                rejects_out.write_table(checked.rejects)
+            reasons.update(checked.reasons)
+            rows_in += checked.rows
+            scored += scores.num_rows
+            bar.update(checked.rows)
     seconds = time.perf_counter() - started
     summary = ShardSummary(
         source=source,

@@ -1,0 +1,71 @@
+"""Rows against the contract: why a row cannot be scored, and the valid rows in the form the
+engines take, whatever types the input file used (text from a CSV, categoricals from Parquet
+dictionaries, numbers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from fraudops.core.contract import Contract, row_problems
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.CategoricalDtype) or (
+        column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
+    ):
+        return column  # already text: a copy would cost more than the check
+    return column.astype(str)
+
+
+def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """The contract's features of rows that satisfy it, as the model was trained on them:
+    numbers as numbers, categories as text (whatever types the input file used)."""
+    return pd.DataFrame(
+        {
+            f.name: pd.to_numeric(frame[f.name]) if f.kind == "numeric" else _as_text(frame[f.name])
+            for f in contract.features
+        },
+        index=frame.index,
+    )
+
+
+def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
+    """A fast first pass: True where a row certainly satisfies the contract. It may flag a
+    valid row (e.g. a category of another type), never pass an invalid one: flagged rows get
+    the full check, which also says why."""
+    ok = frame[contract.id_column].notna().to_numpy()
+    for feature in contract.features:
+        column = frame[feature.name]
+        if feature.kind == "numeric":
+            if not pd.api.types.is_numeric_dtype(column):
+                column = pd.to_numeric(column, errors="coerce")
+            values = column.to_numpy(dtype=float, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                ok &= np.isfinite(values) & (values >= 0)
+        else:
+            ok &= column.isin(feature.categories or []).to_numpy()
+    return ok
+
+
+def reject_reasons(frame: pd.DataFrame, contract: Contract) -> pd.Series:
+    """Why each rejected row cannot be scored, indexed like ``frame`` (valid rows absent): the
+    contract's problems, and a missing id (a score nobody can match back is of no use)."""
+    suspect = ~_surely_valid(frame, contract)
+    if not suspect.any():
+        return pd.Series([], index=frame.index[:0], dtype=object)
+    flagged = frame.loc[suspect]
+    found = row_problems(flagged, contract)
+    no_id = flagged[contract.id_column].isna()
+    text = f"{contract.id_column}: missing"
+    found[no_id] = np.where(found[no_id] == "", text, text + "; " + found[no_id])
+    return found[found != ""]
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A column as Arrow strings (nulls kept), without a Python round trip when it is text."""
+    try:
+        return pa.array(values, from_pandas=True).cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array(values.astype("string"), pa.string())
