@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
-from fraudops.scoring.chunks import Shard, open_source, read_chunks, shard_rows
+from fraudops.scoring.chunks import Chunk, Shard, open_source, read_chunks, shard_rows
 from fraudops.scoring.engine import Engine
 from fraudops.scoring.rows import arrow_text, prepare_features, reject_reasons
 from fraudops.scoring.summary import Layout, ShardSummary, merge, part_name
@@ -69,14 +69,26 @@ class CheckedChunk:
     reasons: collections.Counter[str]
 
 
-def check_chunk(frame: pd.DataFrame, contract: Contract) -> CheckedChunk:
-    """Validate one chunk; ``frame``'s index is each row's position in the input."""
-    reasons = reject_reasons(frame, contract)
-    bad = frame.loc[reasons.index]
-    good = frame.drop(index=reasons.index) if len(reasons) else frame
+def _ids(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    text = values.cast(pa.string())
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+
+
+def check_chunk(chunk: Chunk, contract: Contract) -> CheckedChunk:
+    """Validate one chunk. Its ids stay in Arrow: only the features become pandas."""
+    frame = chunk.frame(contract.feature_names)
+    ids = _ids(chunk.table.column(contract.id_column))
+    reasons = reject_reasons(frame, contract, id_missing=ids.is_null().to_numpy(False))
+    if len(reasons):
+        bad_rows = reasons.index.to_numpy(dtype=np.int64)
+        valid = np.ones(len(frame), dtype=bool)
+        valid[bad_rows - chunk.start] = False
+        bad, good, good_ids = frame.loc[reasons.index], frame.loc[valid], ids.filter(valid)
+    else:
+        bad_rows, bad, good, good_ids = np.empty(0, np.int64), frame.iloc[:0], frame, ids
     columns: dict[str, typing.Any] = {
-        contract.id_column: arrow_text(bad[contract.id_column]),
-        ROW: pa.array(bad.index.to_numpy(dtype=np.int64), pa.int64()),
+        contract.id_column: ids.take(bad_rows - chunk.start),
+        ROW: pa.array(bad_rows, pa.int64()),
     }
     for name in contract.feature_names:
         columns[name] = arrow_text(bad[name])
@@ -85,9 +97,9 @@ def check_chunk(frame: pd.DataFrame, contract: Contract) -> CheckedChunk:
     if len(reasons):
         counts.update(reasons.str.split("; ").explode().value_counts().to_dict())
     return CheckedChunk(
-        rows=len(frame),
+        rows=chunk.rows,
         features=prepare_features(good, contract),
-        ids=arrow_text(good[contract.id_column]),
+        ids=good_ids,
         rejects=pa.table(columns, schema=rejects_schema(contract)),
         reasons=counts,
     )
@@ -227,7 +239,7 @@ def score_batch(
         chunks = read_chunks(opened, columns, chunk_rows, shard, categories=contract.categorical)
         # Reading and checking the next chunk overlap scoring this one (the engines release
         # the GIL while they compute).
-        for checked in _read_ahead(check_chunk(c.frame, contract) for c in chunks):
+        for checked in _read_ahead(check_chunk(c, contract) for c in chunks):
             scores = score_checked(checked, engine)
             scores_out.write_table(scores)
             if checked.rejects.num_rows:

@@ -56,7 +56,20 @@ class Shard:
 class Chunk:
     index: int  # k: the chunk's place in the input
     start: int  # position of its first row in the whole input (from 0)
-    frame: pd.DataFrame
+    table: pa.Table
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows
+
+    def frame(self, columns: typing.Sequence[str] | None = None) -> pd.DataFrame:
+        """The chunk (or ``columns`` of it) in pandas, indexed by position in the input. Leave
+        out columns of unique strings such as ids where Arrow will do: making millions of
+        Python strings costs more than reading the file."""
+        table = self.table if columns is None else self.table.select(list(columns))
+        frame = table.to_pandas()
+        frame.index = pd.RangeIndex(self.start, self.start + table.num_rows)
+        return frame
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,8 +248,8 @@ def read_chunks(
 
 def _chunk(k: int, chunk_rows: int, batches: list[pa.RecordBatch]) -> Chunk:
     if all(b.schema.equals(batches[0].schema) for b in batches):
-        frame = pa.Table.from_batches(batches).to_pandas()
-    else:  # files of one folder may differ in types (int32/int64, dictionary/plain strings)
-        frame = pd.concat([b.to_pandas() for b in batches], ignore_index=True)
-    frame.index = pd.RangeIndex(k * chunk_rows, k * chunk_rows + len(frame))
-    return Chunk(index=k, start=k * chunk_rows, frame=frame)
+        table = pa.Table.from_batches(batches)
+    else:  # files of one folder may differ in types (int32 and int64, say)
+        tables = [pa.Table.from_batches([b]) for b in batches]
+        table = pa.concat_tables(tables, promote_options="permissive")
+    return Chunk(index=k, start=k * chunk_rows, table=table)

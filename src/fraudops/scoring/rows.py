@@ -32,10 +32,10 @@ def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
 
 
 def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
-    """A fast first pass: True where a row certainly satisfies the contract. It may flag a
-    valid row (e.g. a category of another type), never pass an invalid one: flagged rows get
-    the full check, which also says why."""
-    ok = frame[contract.id_column].notna().to_numpy()
+    """A fast first pass: True where a row's features certainly satisfy the contract. It may
+    flag a valid row (e.g. a category of another type), never pass an invalid one: flagged
+    rows get the full check, which also says why."""
+    ok = np.ones(len(frame), dtype=bool)
     for feature in contract.features:
         column = frame[feature.name]
         if feature.kind == "numeric":
@@ -49,15 +49,19 @@ def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
     return ok
 
 
-def reject_reasons(frame: pd.DataFrame, contract: Contract) -> pd.Series:
+def reject_reasons(
+    frame: pd.DataFrame, contract: Contract, id_missing: np.ndarray | None = None
+) -> pd.Series:
     """Why each rejected row cannot be scored, indexed like ``frame`` (valid rows absent): the
-    contract's problems, and a missing id (a score nobody can match back is of no use)."""
-    suspect = ~_surely_valid(frame, contract)
+    contract's problems, and a missing id (a score nobody can match back is of no use).
+    ``id_missing`` says where the id is missing when ``frame`` does not hold the ids."""
+    if id_missing is None:
+        id_missing = frame[contract.id_column].isna().to_numpy()
+    suspect = id_missing | ~_surely_valid(frame, contract)
     if not suspect.any():
         return pd.Series([], index=frame.index[:0], dtype=object)
-    flagged = frame.loc[suspect]
-    found = row_problems(flagged, contract)
-    no_id = flagged[contract.id_column].isna()
+    found = row_problems(frame.loc[suspect], contract)
+    no_id = id_missing[suspect]
     text = f"{contract.id_column}: missing"
     found[no_id] = np.where(found[no_id] == "", text, text + "; " + found[no_id])
     return found[found != ""]
