@@ -55,3 +55,7 @@ pull: install ## fetch data and models from the DVC remote
 .PHONY: bench-pipeline
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+
+.PHONY: bench-batch
+bench-batch: install ## batch scoring rows/s and peak memory (1M, 4M rows; sklearn, onnx) vs in-process predict_proba
+	$(RUN) python bench/batch.py

@@ -9,7 +9,7 @@ loading the model, not reading the file into memory for the limit); peak memory 
 process's maximum resident set size.
 
 Needs the model bundle and its ONNX export (``dvc repro``). Usage: ``make bench-batch`` or
-``python bench/batch.py [--sizes 1000000 4000000] [--engines sklearn onnx] [--repeat 2]``.
+``python bench/batch.py [--sizes 1000000 4000000] [--engines sklearn onnx] [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 4_000_000])
     parser.add_argument("--engines", nargs="+", default=["sklearn", "onnx"])
-    parser.add_argument("--repeat", type=int, default=2, help="runs per figure (best is kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best is kept)")
     parser.add_argument("--child", choices=["limit", "batch"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--source", help=argparse.SUPPRESS)

@@ -114,7 +114,7 @@ def score_checked(checked: CheckedChunk, engine: Engine) -> pa.Table:
             contract.id_column: checked.ids,
             SCORE: pa.array(probabilities, pa.float64()),
             DECISION: pa.array(probabilities >= contract.threshold, pa.bool_()),
-            MODEL_VERSION: pa.array(np.full(len(probabilities), contract.model_version)),
+            MODEL_VERSION: pa.repeat(contract.model_version, len(probabilities)),
         },
         schema=scores_schema(contract),
     )

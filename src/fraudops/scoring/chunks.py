@@ -67,7 +67,7 @@ class Chunk:
         out columns of unique strings such as ids where Arrow will do: making millions of
         Python strings costs more than reading the file."""
         table = self.table if columns is None else self.table.select(list(columns))
-        frame = table.to_pandas()
+        frame = table.to_pandas(split_blocks=True)  # one array per column: no copies
         frame.index = pd.RangeIndex(self.start, self.start + table.num_rows)
         return frame
 

@@ -11,23 +11,35 @@ import pyarrow as pa
 from fraudops.core.contract import Contract, row_problems
 
 
-def _as_text(column: pd.Series) -> pd.Series:
-    if isinstance(column.dtype, pd.CategoricalDtype) or (
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.CategoricalDtype) or (
         column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
-    ):
-        return column  # already text: a copy would cost more than the check
-    return column.astype(str)
+    )
+
+
+def _ready(column: pd.Series, kind: str) -> bool:
+    if kind == "numeric":
+        return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    return _is_text(column)
+
+
+def _converted(column: pd.Series, kind: str) -> pd.Series:
+    if _ready(column, kind):
+        return column
+    return pd.to_numeric(column) if kind == "numeric" else column.astype(str)
 
 
 def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     """The contract's features of rows that satisfy it, as the model was trained on them:
-    numbers as numbers, categories as text (whatever types the input file used)."""
+    numbers as numbers, categories as text (whatever types the input file used). A frame that
+    is already so is returned as it is: a copy of every chunk would cost more than the check."""
+    features = contract.features
+    if list(frame.columns) == contract.feature_names and all(
+        _ready(frame[f.name], f.kind) for f in features
+    ):
+        return frame
     return pd.DataFrame(
-        {
-            f.name: pd.to_numeric(frame[f.name]) if f.kind == "numeric" else _as_text(frame[f.name])
-            for f in contract.features
-        },
-        index=frame.index,
+        {f.name: _converted(frame[f.name], f.kind) for f in features}, index=frame.index
     )
 
 
