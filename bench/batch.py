@@ -67,10 +67,14 @@ def child(kind: str, engine_name: str, source: str, out: str) -> dict[str, float
     import pandas as pd
 
     from fraudops import paths
-    from fraudops.scoring.batch import score_batch
+    from fraudops.scoring.batch import default_workers, score_batch
     from fraudops.scoring.engine import load_engine
 
-    engine = load_engine(REPO / paths.BUNDLE, engine_name)  # type: ignore[arg-type]
+    # The limit: the engine as it comes, one call over all cores. Batch: as score-batch runs
+    # it, one chunk per core with one thread each.
+    workers = default_workers() if kind == "batch" else 1
+    threads = 1 if workers > 1 else None
+    engine = load_engine(REPO / paths.BUNDLE, engine_name, threads=threads)  # type: ignore[arg-type]
     if kind == "limit":
         frame = pd.read_parquet(source, columns=engine.contract.feature_names)
         started = time.perf_counter()
@@ -79,7 +83,9 @@ def child(kind: str, engine_name: str, source: str, out: str) -> dict[str, float
         rows = len(scores)
     else:
         shutil.rmtree(out, ignore_errors=True)
-        summary = score_batch(source=source, out=out, engine=engine, progress=False)
+        summary = score_batch(
+            source=source, out=out, engine=engine, workers=workers, progress=False
+        )
         seconds, rows = summary.seconds, summary.rows_in
     return {
         "rows": rows,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import typing
 
 import numpy as np
 import pandas as pd
@@ -53,16 +54,26 @@ def _scores(out: pathlib.Path) -> pd.DataFrame:
     return pd.read_parquet(out).sort_values(ID).reset_index(drop=True)
 
 
-@pytest.mark.parametrize("engine_name", ["sklearn", "onnx"])
+@pytest.mark.parametrize(("engine_name", "workers"), [("sklearn", 1), ("sklearn", 3), ("onnx", 3)])
 def test_score_batch__chunked_and_sharded_equal_one_shot(
-    onnx_models: pathlib.Path, test_period: pd.DataFrame, tmp_path: pathlib.Path, engine_name: str
+    onnx_models: pathlib.Path,
+    test_period: pd.DataFrame,
+    tmp_path: pathlib.Path,
+    engine_name: typing.Any,
+    workers: int,
 ) -> None:
-    engine: Engine = load_engine(onnx_models / "bundle", engine_name)  # type: ignore[arg-type]
+    threads = 1 if workers > 1 else None
+    engine: Engine = load_engine(onnx_models / "bundle", engine_name, threads=threads)
     source = _parquet_folder(_with_faults(test_period), tmp_path / "in")
     out = tmp_path / "out"
     for index in range(3):
         summary = score_batch(
-            source=source, out=str(out), engine=engine, shard=Shard(index, 3), chunk_rows=128
+            source=source,
+            out=str(out),
+            engine=engine,
+            shard=Shard(index, 3),
+            chunk_rows=128,
+            workers=workers,
         )
         assert summary.rows_in == summary.scored + summary.rejected
     merged = merge_folder(str(out))

@@ -143,6 +143,12 @@ def test_engines__agree_row_for_row_and_on_empty_frames(
     )
     for engine in (fast, reference):
         assert engine.predict_proba(test.iloc[:0]).shape == (0,)
+    # One thread per call (batch scoring runs calls in parallel): the same scores.
+    for name, expected in (("onnx", fast), ("sklearn", reference)):
+        single = engines.load_engine(onnx_models / "bundle", name, threads=1)  # type: ignore[arg-type]
+        np.testing.assert_allclose(
+            single.predict_proba(test), expected.predict_proba(test), rtol=0, atol=1e-6
+        )
 
 
 @pytest.mark.parametrize("classifier", ["logistic_regression", "random_forest"])

@@ -32,18 +32,22 @@ def score_batch_cli(
     chunk_rows: int = typer.Option(
         100_000, "--chunk-rows", min=1, help="rows per chunk; every shard must use the same"
     ),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="chunks scored at once, one thread each (0: one per core)"
+    ),
     progress: bool | None = typer.Option(
         None, "--progress/--no-progress", help="progress bar (default: on a terminal)"
     ),
 ) -> None:
     """Score a file in chunks at constant memory; invalid rows go to a rejects file."""
-    from fraudops.scoring.batch import score_batch
+    from fraudops.scoring.batch import default_workers, score_batch
     from fraudops.scoring.chunks import Shard
     from fraudops.scoring.engine import engine_name, engine_name_from_env, load_engine
     from fraudops.scoring.summary import format_summary
 
     name = engine_name(engine, "--engine") if engine else engine_name_from_env()
-    scorer = load_engine(bundle, name, onnx_path=onnx)
+    workers = workers or default_workers()
+    scorer = load_engine(bundle, name, onnx_path=onnx, threads=1 if workers > 1 else None)
     part = Shard.parse(shard)
     summary = score_batch(
         source=source,
@@ -51,6 +55,7 @@ def score_batch_cli(
         engine=scorer,
         shard=part,
         chunk_rows=chunk_rows,
+        workers=workers,
         progress=progress,
     )
     typer.echo(format_summary(summary, f"{source} shard {part} ({scorer.name}) -> {out}"))

@@ -12,6 +12,7 @@ does not match the bundle beside it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pathlib
@@ -48,11 +49,20 @@ class SklearnEngine:
     pipeline: typing.Any
     contract: Contract
     name: str = "sklearn"
+    threads: int | None = None  # OpenMP threads per call; None: scikit-learn's default
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         if features.empty:
             return np.empty(0, dtype=float)
-        return np.asarray(self.pipeline.predict_proba(features[self.contract.feature_names])[:, 1])
+        with contextlib.ExitStack() as stack:
+            if self.threads:
+                # threadpoolctl comes with scikit-learn (a dependency of it). The OpenMP limit
+                # holds for the calling thread only, so concurrent callers can each have one.
+                from threadpoolctl import threadpool_limits
+
+                stack.enter_context(threadpool_limits(self.threads, user_api="openmp"))
+            scores = self.pipeline.predict_proba(features[self.contract.feature_names])
+        return np.asarray(scores[:, 1])
 
 
 def _strings(column: pd.Series) -> np.ndarray:
@@ -78,15 +88,18 @@ def onnx_feeds(features: pd.DataFrame, contract: Contract) -> dict[str, np.ndarr
     return feeds
 
 
-def onnx_session(model: bytes | pathlib.Path) -> typing.Any:
-    """An ONNX Runtime session on the CPU. ``OMP_NUM_THREADS``, when set (as the service sets
-    it per worker), also bounds ONNX Runtime's own thread pool."""
+def onnx_session(model: bytes | pathlib.Path, threads: int | None = None) -> typing.Any:
+    """An ONNX Runtime session on the CPU with ``threads`` threads per call; by default as many
+    as ``OMP_NUM_THREADS`` when it is set (as the service sets it per worker), else one per
+    core."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    threads = os.environ.get("OMP_NUM_THREADS", "")
-    if threads.isdigit() and int(threads) > 0:
-        options.intra_op_num_threads = int(threads)
+    setting = os.environ.get("OMP_NUM_THREADS", "")
+    if threads is None and setting.isdigit() and int(setting) > 0:
+        threads = int(setting)
+    if threads:
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
     source = model if isinstance(model, bytes) else str(model)
     return onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
@@ -135,9 +148,11 @@ def find_onnx(bundle_dir: pathlib.Path | str) -> pathlib.Path:
     )
 
 
-def load_onnx_engine(onnx_path: pathlib.Path, contract: Contract) -> OnnxEngine:
+def load_onnx_engine(
+    onnx_path: pathlib.Path, contract: Contract, threads: int | None = None
+) -> OnnxEngine:
     """The ONNX engine, after checking that the file was exported from this bundle."""
-    session = onnx_session(onnx_path)
+    session = onnx_session(onnx_path, threads)
     meta = session.get_modelmeta().custom_metadata_map
     exported_from = meta.get(ONNX_BUNDLE_CHECKSUM, "")
     if exported_from != contract.checksum:
@@ -154,17 +169,19 @@ def load_engine(
     name: EngineName = "sklearn",
     *,
     onnx_path: pathlib.Path | str | None = None,
+    threads: int | None = None,
 ) -> Engine:
     """The engine ``name`` for the bundle in ``bundle_dir`` (checksum verified). For ``onnx``
-    the export is ``onnx_path`` when given, else found by ``find_onnx``."""
+    the export is ``onnx_path`` when given, else found by ``find_onnx``. ``threads`` bounds the
+    threads one ``predict_proba`` call uses (batch scoring runs one call per core instead)."""
     if name == "sklearn":
         bundle = load_bundle(bundle_dir)
-        return SklearnEngine(pipeline=bundle.pipeline, contract=bundle.contract)
+        return SklearnEngine(pipeline=bundle.pipeline, contract=bundle.contract, threads=threads)
     if name == "onnx":
         # The pipeline is not unpickled: an edge device needs only the contract and the export.
         contract = verify_bundle(pathlib.Path(bundle_dir))
         path = pathlib.Path(onnx_path) if onnx_path else find_onnx(bundle_dir)
         if not path.is_file():
             raise FraudopsError(f"ONNX model not found: {path}")
-        return load_onnx_engine(path, contract)
+        return load_onnx_engine(path, contract, threads)
     raise FraudopsError(f"scoring engine {name!r} is not available: choose sklearn or onnx")
