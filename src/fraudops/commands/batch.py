@@ -9,7 +9,6 @@ import typer
 from fraudops import paths
 from fraudops.cli import ParamsOption, app
 from fraudops.config import load_params
-from fraudops.scoring.engine import ENGINE_ENV, ENGINE_NAMES
 
 ONNX = paths.BUNDLE.parent / "model.onnx"
 ONNX_PARITY = paths.BUNDLE.parent / "onnx_parity.json"
@@ -23,7 +22,7 @@ def score_batch_cli(
     engine: str = typer.Option(
         "",
         "--engine",
-        help=f"{' or '.join(ENGINE_NAMES)}; default: ${ENGINE_ENV}, else sklearn",
+        help="sklearn or onnx; default: $FRAUDOPS_ENGINE, else sklearn",
     ),
     onnx: pathlib.Path | None = typer.Option(
         None, "--onnx", help="ONNX export (default: model.onnx in or beside the bundle)"
