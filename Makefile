@@ -189,3 +189,7 @@ checks-summary: install ## the gates' Markdown summaries (for a CI job summary)
 	$(RUN) fraudops checks-summary
 bench-checks: install ## time of each Deepchecks gate on the default data (after dvc repro)
 	$(RUN) python bench/checks.py
+
+.PHONY: bench-batch
+bench-batch: install ## batch scoring rows/s and peak memory (1M, 4M rows; sklearn, onnx) vs in-process predict_proba
+	$(RUN) python bench/batch.py

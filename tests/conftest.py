@@ -83,3 +83,25 @@ def trained_workspace(
         else:
             os.environ["MLFLOW_TRACKING_URI"] = previous
     return root
+
+
+@pytest.fixture(scope="session")
+def onnx_models(
+    trained_workspace: pathlib.Path, tmp_path_factory: pytest.TempPathFactory
+) -> pathlib.Path:
+    """A ``models/`` folder: a copy of the trained bundle with its ONNX export beside it."""
+    import shutil
+
+    from fraudops.config import ExportOnnx
+    from fraudops.stages.export_onnx import export_onnx
+
+    models = tmp_path_factory.mktemp("models")
+    shutil.copytree(trained_workspace / "models/bundle", models / "bundle")
+    export_onnx(
+        cfg=ExportOnnx(),
+        bundle_dir=models / "bundle",
+        test_path=trained_workspace / "data/processed/test.parquet",
+        out=models / "model.onnx",
+        parity_out=models / "onnx_parity.json",
+    )
+    return models

@@ -10,6 +10,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import sys
 import time
 import typing
 
@@ -100,3 +101,14 @@ def start_server(
         stop_process(process)
         raise RuntimeError(f"server did not start; log:\n{log.read_text()[-3000:]}") from None
     return process
+
+
+def run_cli(*args: str, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess[str]:
+    """``python -m fraudops ARGS`` in ``cwd``; the result, whatever the exit status."""
+    return subprocess.run(
+        [sys.executable, "-m", "fraudops", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -186,6 +186,14 @@ class Monitoring(Strict):
     performance: PerformanceTolerance = PerformanceTolerance()
 
 
+class ExportOnnx(Strict):
+    """The parity gate of the ONNX export: the ONNX model must score the test period like the
+    pipeline it was converted from."""
+
+    max_abs_diff: float = pydantic.Field(1e-4, gt=0, le=0.01)
+    identical_decisions: bool = True
+
+
 class Params(Strict):
     data: Data
     split: Split = Split()
@@ -196,6 +204,7 @@ class Params(Strict):
     monitoring: Monitoring = Monitoring()
     # Defined at the end of the module (the checks section), hence the factory.
     checks: Checks = pydantic.Field(default_factory=lambda: Checks())
+    export_onnx: ExportOnnx = ExportOnnx()
 
 
 def _format_error(path: pathlib.Path, error: pydantic.ValidationError) -> str:
