@@ -50,14 +50,26 @@ def validate_model() -> list[str]:
     return ["validate-model"]
 
 
+def reference() -> list[str]:
+    """The training reference sample that monitoring compares logged traffic with."""
+    return ["reference"]
+
+
+def export_onnx() -> list[str]:
+    """The parity-gated ONNX export (models/model.onnx)."""
+    return ["export-onnx"]
+
+
 def score_batch(source: str, output_dir: str, shard: str) -> list[str]:
-    return ["score-batch", "--input", source, "--output", output_dir, "--shard", shard]
+    """Scores shard ``i/n`` of ``source`` into ``output_dir`` (part files and a shard summary)."""
+    return ["score-batch", source, "--out", output_dir, "--shard", shard]
 
 
-def score_merge(input_dir: str, output: str) -> list[str]:
-    return ["score-merge", "--input-dir", input_dir, "--output", output]
+def score_merge(output_dir: str) -> list[str]:
+    """Checks that every shard of ``output_dir`` is there and writes the merged summary."""
+    return ["score-merge", output_dir]
 
 
-def monitor(window: str) -> list[str]:
+def monitor(window_days: str) -> list[str]:
     """Exits with ``DRIFT_EXIT_CODE`` when drift crosses the threshold in params.yaml."""
-    return ["monitor", "--window", window]
+    return ["monitor", "--window-days", window_days]

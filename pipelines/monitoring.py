@@ -65,7 +65,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
         ),
         arguments=[
             *steps.source_parameters(),
-            Parameter(name="window", value="7d", description="how far back to read the logs"),
+            Parameter(name="window-days", value="7", description="days of logs to read"),
             Parameter(
                 name="prediction-log-dir",
                 value=settings.PREDICTION_LOG_MOUNT,
@@ -82,11 +82,11 @@ def template(cfg: Settings) -> WorkflowTemplate:
         ],
     ) as workflow:
         clone = steps.clone(cfg)
-        pull = steps.dvc_pull(cfg, ["models/bundle", "data/processed/train.parquet"])
+        pull = steps.dvc_pull(cfg, ["models/bundle", "models/reference"])
         monitor = steps.cli(
             cfg,
             "monitor",
-            commands.monitor("{{workflow.parameters.window}}"),
+            commands.monitor("{{workflow.parameters.window-days}}"),
             env=[
                 Env(
                     name="FRAUDOPS_PREDICTION_LOG_DIR",
@@ -147,5 +147,5 @@ def template(cfg: Settings) -> WorkflowTemplate:
 def cron() -> CronWorkflow:
     """Runs the installed template on a schedule."""
     return steps.schedule(
-        name=NAME, component="monitoring", cron=SCHEDULE, arguments={"window": "1d"}
+        name=NAME, component="monitoring", cron=SCHEDULE, arguments={"window-days": "1"}
     )

@@ -17,7 +17,7 @@ from pipelines.settings import Settings
 NAME = "fraudops-score"
 SCHEDULE = "0 2 * * *"  # daily 02:00 UTC
 MAX_PARALLEL_SHARDS = 8
-SHARDS_DIR = "{{workflow.parameters.output}}/shards"
+SHARDS_DIR = "{{workflow.parameters.output}}"
 
 
 def template(cfg: Settings) -> WorkflowTemplate:
@@ -59,7 +59,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
         merge = steps.cli(
             cfg,
             "score-merge",
-            commands.score_merge(SHARDS_DIR, "{{workflow.parameters.output}}"),
+            commands.score_merge(SHARDS_DIR),
         )
         with DAG(name=steps.ENTRYPOINT):
             steps.chain(

@@ -55,6 +55,8 @@ def template(cfg: Settings) -> WorkflowTemplate:
         train = steps.cli(cfg, "train", commands.train(), size="large", minutes=60)
         evaluate = steps.cli(cfg, "evaluate", commands.evaluate())
         validate_model = steps.cli(cfg, "validate-model", commands.validate_model())
+        reference = steps.cli(cfg, "reference", commands.reference())
+        export_onnx = steps.cli(cfg, "export-onnx", commands.export_onnx())
         push = steps.edge_script(
             cfg, "dvc-push", "push_outputs", reason="uploads to the DVC remote", env=[]
         )
@@ -93,8 +95,10 @@ def template(cfg: Settings) -> WorkflowTemplate:
                     with_param=candidates.result,
                 ),
                 Task(name="train", template=train),
-                Task(name="evaluate", template=evaluate),
                 Task(name="validate-model", template=validate_model),
+                Task(name="evaluate", template=evaluate),
+                Task(name="reference", template=reference),
+                Task(name="export-onnx", template=export_onnx),
                 Task(name="dvc-push", template=push),
                 Task(name="open-pull-request", template=pull_request),
             )

@@ -184,7 +184,8 @@ def _write_prediction_logs(repo: pathlib.Path, folder: pathlib.Path) -> None:
     )
     frame = generate_transactions(drifted.data.generator)
     scores = engine.predict_proba(frame)
-    now = dt.datetime.now(dt.UTC)
+    # Yesterday: the daily cron reads the last whole UTC day.
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
     for (_, row), score in zip(frame.iterrows(), scores, strict=True):
@@ -219,7 +220,7 @@ def test_workflows_local__monitoring_submits_training_on_drift(
     _announce(run)
     monitor = run.tasks["monitor"].nodes[0]
     assert monitor.env["FRAUDOPS_PREDICTION_LOG_DIR"] == str(logs)
-    assert monitor.argv[-2:] == ["--window", "1d"]  # the cron's argument
+    assert monitor.argv[-2:] == ["--window-days", "1"]  # the cron's argument
     if monitor.outcome != "ran":
         assert [node.template for node in run.nodes("boundary")] == ["clone", "dvc-pull"]
         assert {run.tasks["retrain"].phase, run.tasks["monitor-failed"].phase} == {"Omitted"}

@@ -131,7 +131,8 @@ def test_workflows_definitions__training_fans_tuning_out_over_the_listed_candida
     assert tune["arguments"]["parameters"] == [{"name": "index", "value": "{{item}}"}]
     assert dag["train"]["depends"] == "tune"
     assert dag["open-pull-request"]["depends"] == "dvc-push"
-    assert dag["dvc-push"]["depends"] == "validate-model"
+    assert dag["evaluate"]["depends"] == "validate-model"  # the model gate comes first
+    assert dag["dvc-push"]["depends"] == "export-onnx"
 
 
 def test_workflows_definitions__scoring_shards_by_a_sequence_then_merges() -> None:
