@@ -55,3 +55,11 @@ pull: install ## fetch data and models from the DVC remote
 .PHONY: bench-pipeline
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+
+.PHONY: bento serve bench-serving
+bento: install ## import models/bundle into the BentoML store and build the Bento (no Docker needed)
+	$(RUN) fraudops build-bento
+serve: install ## serve the current model locally on 127.0.0.1:3000 (BentoML)
+	$(RUN) fraudops serve --host 127.0.0.1 --port 3000
+bench-serving: install ## BentoML vs mlflow models serve vs in-process, 1 and 100 records, concurrency 1/8/32
+	$(RUN) python bench/serving.py

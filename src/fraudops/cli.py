@@ -147,6 +147,9 @@ def evaluate_cli(
     )
 
 
+from fraudops.commands import serving  # noqa: E402,F401
+
+
 def main() -> None:
     """Console entry: a ``FraudopsError`` becomes one clear line and exit status 1."""
     try:
