@@ -32,6 +32,8 @@ SERVING_PACKAGES = (
     "pydantic",
     "pyyaml",
     "onnxruntime",
+    "httptools",
+    "uvloop",
 )
 
 

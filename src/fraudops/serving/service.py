@@ -14,15 +14,23 @@ import logging
 import typing
 
 import bentoml
+import pandas as pd
 import pydantic
 from bentoml.exceptions import ServiceUnavailable
+from bentoml.validators import ContentType
 
 from fraudops.scoring.engine import engine_name_from_env, load_engine
 from fraudops.serving import store
 from fraudops.serving.guard import Limits, RequestGuard, ServiceState
 from fraudops.serving.metrics import PredictionMetrics
 from fraudops.serving.prediction_writer import PredictionWriter
-from fraudops.serving.schema import Prediction, StampedRequest, TransactionBase, build_schemas
+from fraudops.serving.schema import (
+    Prediction,
+    StampedRequest,
+    TransactionBase,
+    build_schemas,
+    example,
+)
 from fraudops.serving.scoring import Scorer
 from fraudops.serving.settings import ENV, ServingSettings
 
@@ -39,6 +47,10 @@ THREAD_LIMITS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # answered 4xx by the guard, not a server error worth a stack trace in the log.
 BENTOML_HTTP_LOGGER = "bentoml._internal.server.http_app"
 
+T = typing.TypeVar("T")
+# A declared media type: otherwise BentoML derives it from the JSON schema on every answer.
+JSON = typing.Annotated[T, ContentType("application/json")]
+
 if typing.TYPE_CHECKING:
     Transaction = TransactionBase
 else:
@@ -54,9 +66,14 @@ def _io(model: type[StampedRequest], name: str) -> type[pydantic.BaseModel]:
     return pydantic.create_model(name, __base__=(bentoml.IODescriptor, model))
 
 
+SCORING_ROUTES = ("/predict", "/predict_one")
+
+
 @bentoml.service(
     workers=SETTINGS.workers,
     traffic={"timeout": SETTINGS.timeout_seconds, "max_concurrency": SETTINGS.max_concurrency},
+    logging={"access": {"enabled": SETTINGS.access_log}},
+    tracing={"excluded_urls": [] if SETTINGS.trace_requests else list(SCORING_ROUTES)},
     # Pins the model version the service was started (or the Bento built) with, so every
     # worker and every container of one Bento serves the same model.
     envs=[
@@ -78,6 +95,8 @@ class FraudDetection:
         logging.getLogger(BENTOML_HTTP_LOGGER).addFilter(_skip_client_errors)
         try:
             engine = load_engine(self.bento_model.path, engine_name_from_env())
+            # The first call of a pipeline is slow (lazy set-up): pay it before being ready.
+            engine.predict_proba(pd.DataFrame([example(CONTRACT)]))
             writer = PredictionWriter(
                 SETTINGS.log_dir,
                 max_bytes=SETTINGS.log_max_bytes,
@@ -96,13 +115,13 @@ class FraudDetection:
         return self.scorer is not None
 
     @bentoml.api(
-        route="/predict",
+        route=SCORING_ROUTES[0],
         batchable=True,
         max_batch_size=SETTINGS.max_batch_size,
         max_latency_ms=SETTINGS.max_latency_ms,
         input_spec=_io(SCHEMAS.batch_request, "PredictRequest"),
     )
-    def predict(self, transactions: list[Transaction]) -> list[Prediction]:
+    def predict(self, transactions: list[Transaction]) -> JSON[list[Prediction]]:
         """Score a list of 1 to FRAUDOPS_MAX_RECORDS transactions (100 by default), answered in
         order. Adaptive batching merges concurrent requests into one model call, so this is
         also the fast way to score single transactions under load. Errors: 400 malformed JSON,
@@ -111,7 +130,9 @@ class FraudDetection:
         overloaded (retry), 503 model not loaded."""
         return self._scorer().score(transactions)
 
-    @bentoml.api(route="/predict_one", input_spec=_io(SCHEMAS.single_request, "PredictOneRequest"))
+    @bentoml.api(
+        route=SCORING_ROUTES[1], input_spec=_io(SCHEMAS.single_request, "PredictOneRequest")
+    )
     def predict_one(self, transaction: Transaction) -> Prediction:
         """Score one transaction (one model call per request, no batching: under concurrent
         load send lists to /predict instead). Errors as for /predict."""
@@ -136,7 +157,7 @@ for _api in _SERVICE.apis.values():  # docstrings render as Markdown on the Open
 
 _SERVICE.add_asgi_middleware(
     RequestGuard,
-    routes=[api.route for api in _SERVICE.apis.values()],
+    routes=SCORING_ROUTES,
     limits=Limits(
         max_request_bytes=SETTINGS.max_request_bytes,
         max_records=SETTINGS.max_records,

@@ -24,6 +24,8 @@ ENV: dict[str, str] = {
     "max_concurrency": "FRAUDOPS_MAX_CONCURRENCY",
     "timeout_seconds": "FRAUDOPS_TIMEOUT_SECONDS",
     "workers": "FRAUDOPS_WORKERS",
+    "access_log": "FRAUDOPS_ACCESS_LOG",
+    "trace_requests": "FRAUDOPS_TRACE_REQUESTS",
     "log_dir": LOG_DIR_ENV,
     "log_max_bytes": "FRAUDOPS_PREDICTION_LOG_MAX_BYTES",
     "log_max_seconds": "FRAUDOPS_PREDICTION_LOG_MAX_SECONDS",
@@ -40,13 +42,18 @@ class ServingSettings(pydantic.BaseModel):
     max_records: int = pydantic.Field(100, ge=1)
     # records merged by adaptive batching into one model call (at least max_records)
     max_batch_size: int = pydantic.Field(1000, ge=2)
-    # a request queued longer than this is shed with 429 instead of waiting
-    max_latency_ms: int = pydantic.Field(5000, ge=10)
+    # adaptive batching sheds (429) a request it expects to wait longer than this; it also
+    # scales BentoML's first batching estimates, so the first requests wait at most ~1/3 of it
+    max_latency_ms: int = pydantic.Field(2000, ge=10)
     max_request_bytes: int = pydantic.Field(1 << 20, ge=1024)
     # requests in flight per service before BentoML answers 429
     max_concurrency: int = pydantic.Field(512, ge=1)
     timeout_seconds: float = pydantic.Field(30.0, gt=0)
     workers: int = pydantic.Field(1, ge=1, le=64)
+    # BentoML's access log line and OpenTelemetry spans cost more per request than parsing
+    # and validating it; the prediction log already records every scored request.
+    access_log: bool = False
+    trace_requests: bool = False
     log_dir: pathlib.Path = DEFAULT_LOG_DIR
     log_max_bytes: int = pydantic.Field(32 << 20, ge=1024)
     log_max_seconds: float = pydantic.Field(3600.0, gt=0)
