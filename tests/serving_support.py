@@ -79,13 +79,19 @@ def real_transactions(workspace: pathlib.Path, count: int) -> list[dict[str, typ
     return typing.cast(list[dict[str, typing.Any]], records)
 
 
+_BENTOML_HOME: pathlib.Path | None = None
+
+
 @pytest.fixture(scope="session")
 def bentoml_home(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """One BentoML home for this test process (BentoML reads BENTOML_HOME once)."""
-    home = tmp_path_factory.mktemp("bentoml")
-    os.environ["BENTOML_HOME"] = str(home)
-    os.environ["BENTOML_DO_NOT_TRACK"] = "True"
-    return home
+    """One BentoML home for this test process: BentoML reads BENTOML_HOME once, and each test
+    module importing this fixture gets its own instance of it."""
+    global _BENTOML_HOME
+    if _BENTOML_HOME is None:
+        _BENTOML_HOME = tmp_path_factory.mktemp("bentoml")
+        os.environ["BENTOML_HOME"] = str(_BENTOML_HOME)
+        os.environ["BENTOML_DO_NOT_TRACK"] = "True"
+    return _BENTOML_HOME
 
 
 @pytest.fixture(scope="session")
