@@ -9,6 +9,7 @@ pipeline itself loads when a worker starts, and readiness fails until it has.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import logging
 import typing
@@ -108,6 +109,9 @@ class FraudDetection:
             log.exception("model %s did not load", MODEL_TAG)
             STATE.load_error = f"{type(error).__name__}: {error}"
         else:
+            # Everything loaded so far lives as long as the worker: keep the garbage collector
+            # from walking it again and again (full collections stalled every request ~0.25 s).
+            gc.freeze()
             STATE.loaded = True
             log.info("serving %s with the %s engine", MODEL_TAG, engine.name)
 
