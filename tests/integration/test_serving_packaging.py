@@ -51,6 +51,8 @@ def test_import_model__copies_the_verified_bundle_with_its_lineage(
     assert info["metadata"]["checksum"] == contract.checksum
     assert info["metadata"]["git_commit"] == contract.git_commit
     assert info["metadata"]["data_hash"] == contract.data_hash
+    assert info["metadata"]["metrics"] == contract.metrics
+    assert info["metadata"]["contract"]["features"][0]["name"] == contract.features[0].name
     assert info["labels"]["model_name"] == contract.model_name
     again = _cli("import-model", "--bundle", str(bundle), home=tmp_path)
     assert again.returncode == 0

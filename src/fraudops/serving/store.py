@@ -50,8 +50,9 @@ def metadata(contract: Contract, source: str) -> dict[str, typing.Any]:
         "git_commit": contract.git_commit,
         "mlflow_run_id": contract.mlflow_run_id or "",
         "created_at": contract.created_at,
-        "contract_version": contract.contract_version,
         "source": source,
+        # the whole contract too (its file is in the model folder; this is for `bentoml models get`)
+        "contract": contract.model_dump(mode="json", exclude_none=True),
     }
 
 
