@@ -172,3 +172,20 @@ def test_http__prediction_log_receives_every_scored_record(
     assert [r.score for r in mine] == [a["fraud_probability"] for a in response.json()]
     assert mine[0].features["merchant_category"] == records[0]["merchant_category"]
     assert mine[0].model_version == service.CONTRACT.model_version
+
+
+def test_http__extreme_but_valid_values_are_scored(
+    client: typing.Any, records: list[dict[str, typing.Any]]
+) -> None:
+    from fraudops.serving.schema import MAX_INTEGER
+
+    extreme = {
+        **records[0],
+        "amount": 1.7e308,
+        "distance_from_home_km": 5e-324,
+        "card_age_days": MAX_INTEGER,
+        "tx_count_24h": 0,
+    }
+    response = client.post("/predict", json={"transactions": [extreme]})
+    assert response.status_code == 200, response.text
+    assert 0 <= response.json()[0]["fraud_probability"] <= 1
