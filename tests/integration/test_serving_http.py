@@ -50,10 +50,10 @@ def service(
         "FRAUDOPS_MAX_RECORDS": str(MAX_RECORDS),
         "FRAUDOPS_MAX_REQUEST_BYTES": str(MAX_BYTES),
     }
+    # A BentoML worker sets PROMETHEUS_MULTIPROC_DIR before the metrics exist; so do we.
+    settings["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path_factory.mktemp("prometheus"))
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
-    # A BentoML worker sets this before the metrics exist; so do we.
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path_factory.mktemp("prometheus"))
     try:
         yield importlib.import_module("fraudops.serving.service")
     finally:
