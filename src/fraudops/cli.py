@@ -151,7 +151,7 @@ def evaluate_cli(
 
 
 # Commands of other areas register themselves on ``app`` when imported.
-from fraudops.commands import batch, checks, ci, gitops, monitoring  # noqa: E402,F401
+from fraudops.commands import batch, checks, ci, gitops, monitoring, serving  # noqa: E402,F401
 
 
 def _record_profile(path: str, started: float) -> None:

@@ -1,0 +1,1 @@
+"""Online serving with BentoML: the model store, the typed service, its log, metrics and Bento."""
