@@ -148,6 +148,11 @@ ci-pull: install ## pull the DVC cache from DVC_REMOTE_URL when set (else the pi
 		$(RUN) dvc pull --allow-missing; \
 	else echo "ci-pull: DVC_REMOTE_URL is not set; dvc repro will run from scratch"; fi
 
+SUITE ?=
+.PHONY: check-status
+check-status: install ## one Deepchecks suite's summary; fails when its gate failed (SUITE=...)
+	$(RUN) fraudops check-status "$(SUITE)"
+
 BASE ?= main
 .PHONY: pr-report pr-comment
 pr-report: install ## params/metrics/plots diff against BASE, Deepchecks summaries and the verdict

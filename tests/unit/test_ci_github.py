@@ -73,3 +73,18 @@ def test_compose__empty_parts_say_so() -> None:
     assert "No metric changed" in text
     assert "No verdict" in text
     assert "dvc plots diff main" in text
+
+
+def test_suite_status__pass_fail_and_missing(tmp_path) -> None:
+    from fraudops.ci.pr_report import suite_status
+
+    (tmp_path / "data_integrity.json").write_text('{"passed": true}')
+    (tmp_path / "data_integrity.md").write_text("### Data integrity: passed")
+    (tmp_path / "train_test_validation.json").write_text('{"passed": false}')
+    assert suite_status(tmp_path, "data_integrity") == ("### Data integrity: passed", True)
+    assert suite_status(tmp_path, "train_test_validation")[1] is False
+    text, passed = suite_status(tmp_path, "model_evaluation")
+    assert not passed
+    assert "not run" in text
+    with pytest.raises(FraudopsError, match="unknown suite"):
+        suite_status(tmp_path, "nope")

@@ -3,10 +3,12 @@ Deepchecks summaries and the champion/challenger verdict, as one Markdown docume
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 
 from fraudops.ci.github import MARKER
+from fraudops.errors import FraudopsError
 
 SUITES = ("data_integrity", "train_test_validation", "model_evaluation")
 
@@ -71,3 +73,19 @@ def build_report(
         verdict=gate.read_text() if gate.is_file() else None,
         plots_link=plots_link,
     )
+
+
+def suite_status(reports: pathlib.Path, suite: str) -> tuple[str, bool]:
+    """A suite's Markdown summary and whether its gate passed; a missing report fails (the
+    stage did not run, e.g. an earlier gate stopped the line)."""
+    if suite not in SUITES:
+        raise FraudopsError(f"unknown suite {suite!r}; choose one of {', '.join(SUITES)}")
+    summary, verdict = reports / f"{suite}.md", reports / f"{suite}.json"
+    if not verdict.is_file():
+        return f"### {suite}: not run (no {verdict}; an earlier stage failed)", False
+    passed = bool(json.loads(verdict.read_text()).get("passed"))
+    return (
+        summary.read_text()
+        if summary.is_file()
+        else f"### {suite}: {'passed' if passed else 'failed'}"
+    ), passed

@@ -46,3 +46,20 @@ def pr_comment_cli(
     with github_client() as client:
         result = upsert_comment(client, repo, pr, body.read_text())
     typer.echo(f"{result.action} comment {result.comment_id} on {repo}#{pr}")
+
+
+@app.command("check-status")
+def check_status_cli(
+    suite: str = typer.Argument(
+        ..., help="data_integrity, train_test_validation or model_evaluation"
+    ),
+    reports: pathlib.Path = typer.Option(paths.REPORTS),
+) -> None:
+    """Print one Deepchecks suite's Markdown summary; exit 1 when the gate failed or no report
+    was written (one CI status check per suite)."""
+    from fraudops.ci.pr_report import suite_status
+
+    text, passed = suite_status(reports, suite)
+    typer.echo(text)
+    if not passed:
+        raise typer.Exit(1)
