@@ -199,9 +199,11 @@ bench-checks: install ## time of each Deepchecks gate on the default data (after
 bench-batch: install ## batch scoring rows/s and peak memory (1M, 4M rows; sklearn, onnx) vs in-process predict_proba
 	$(RUN) python bench/batch.py
 
-.PHONY: bento serve bench-serving
+.PHONY: bento bento-context serve bench-serving
 bento: install ## import models/bundle into the BentoML store and build the Bento (no Docker needed)
 	$(RUN) fraudops build-bento
+bento-context: ## print the folder of the latest Bento (its env/docker/Dockerfile builds the image)
+	@$(RUN) bentoml get card-fraud:latest -o path
 serve: install ## serve the current model locally on 127.0.0.1:3000 (BentoML)
 	$(RUN) fraudops serve --host 127.0.0.1 --port 3000
 bench-serving: install ## BentoML vs mlflow models serve vs in-process, 1 and 100 records, concurrency 1/8/32
