@@ -69,6 +69,8 @@ def test_pr_workflow__make_targets_pass_in_order(tmp_path: pathlib.Path) -> None
         ["git", "add", "-A"],
         ["git", "commit", "-qm", "base"],
         ["git", "branch", "-M", "main"],
+        # what actions/checkout with fetch-depth 0 leaves: the base as origin/main
+        ["git", "update-ref", "refs/remotes/origin/main", "main"],
         ["git", "switch", "-qc", "pr"],
     ):
         result = sh(*command)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import pathlib
+import sys
 import time
 import typing
 
@@ -54,6 +55,10 @@ def service(
     settings["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path_factory.mktemp("prometheus"))
     previous = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
+    # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it is imported: if an earlier test
+    # in this process imported it (monitoring writes .prom files), import it afresh.
+    for name in [m for m in sys.modules if m.split(".")[0] == "prometheus_client"]:
+        del sys.modules[name]
     try:
         yield importlib.import_module("fraudops.serving.service")
     finally:

@@ -23,12 +23,15 @@ def compose(
 ) -> str:
     """Pure: the Markdown comment from its parts (empty parts say so)."""
     lines = [MARKER, "## fraudops: model report", ""]
-    lines += [
-        "### Champion/challenger",
-        "",
-        verdict.strip() if verdict else "_No verdict: the gate did not run._",
-        "",
-    ]
+    if verdict and verdict.lstrip().startswith("#"):
+        lines += [verdict.strip(), ""]  # the gate's report carries its own heading
+    else:
+        lines += [
+            "### Champion/challenger",
+            "",
+            verdict.strip() if verdict else "_No verdict: the gate did not run._",
+            "",
+        ]
     lines += [
         "### Metrics diff against the base branch",
         "",

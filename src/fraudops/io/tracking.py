@@ -42,10 +42,6 @@ def log_training(
 
     mlflow.log_params({k: str(v)[:500] for k, v in params.items()})
     mlflow.log_metrics({k: v for k, v in metrics.items() if v == v})
-    # Integer columns are declared as doubles so a missing value at inference time is not a
-    # schema error (MLflow's own advice); ints still pass as a safe upcast.
-    ints = example.select_dtypes("integer").columns
-    example = example.astype(dict.fromkeys(ints, "float64"))
     signature = infer_signature(example, pipeline.predict_proba(example))
     requirements = [
         f"{pkg}=={_version(pkg)}" for pkg in ("scikit-learn", "pandas", "numpy", "cloudpickle")

@@ -11,24 +11,28 @@ conditions, so its condition table says the same as the alerts.
 from __future__ import annotations
 
 import dataclasses
-import warnings
+import typing
 
 import joblib
 import numpy as np
 import pandas as pd
 
+from fraudops.checks.library import deepchecks_module
 from fraudops.config import DriftThresholds, Monitoring
 from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
 from fraudops.monitoring.logs import SCORE
 
-with warnings.catch_warnings():
-    # deepchecks imports pkg_resources, which warns on import; nothing to act on here.
-    warnings.simplefilter("ignore")
-    from deepchecks.core import CheckResult, SuiteResult
-    from deepchecks.core.errors import DeepchecksBaseError
-    from deepchecks.tabular import Dataset
-    from deepchecks.tabular.checks import FeatureDrift, MultivariateDrift, PredictionDrift
+# Deepchecks objects are typed loosely: the package is imported only through the library door
+# (fraudops.checks.library), which switches its telemetry off first.
+Dataset = typing.Any
+CheckResult = typing.Any
+SuiteResult = typing.Any
+
+
+def _dc(name: str) -> typing.Any:
+    return deepchecks_module(name)
+
 
 SUITE_NAME = "Prediction monitoring"
 MULTIVARIATE_ROWS = 10_000
@@ -70,7 +74,9 @@ def _dataset(frame: pd.DataFrame, contract: Contract, offset: int) -> Dataset:
     features.index = features.index + offset
     for name in contract.categorical:
         features[name] = features[name].astype(str)
-    return Dataset(features, cat_features=contract.categorical, label=None)
+    return _dc("deepchecks.tabular").Dataset(
+        features, cat_features=contract.categorical, label=None
+    )
 
 
 def _proba(scores: pd.Series) -> np.ndarray:
@@ -81,7 +87,7 @@ def _proba(scores: pd.Series) -> np.ndarray:
 def _run(check: object, reference: Dataset, window: Dataset, **kwargs: object) -> CheckResult:
     try:
         result = check.run(reference, window, **kwargs)  # type: ignore[attr-defined]
-    except DeepchecksBaseError as error:
+    except _dc("deepchecks.core.errors").DeepchecksBaseError as error:
         name = type(check).__name__
         raise FraudopsError(f"Deepchecks {name} could not run on this window: {error}") from None
     return result
@@ -127,8 +133,9 @@ class DriftChecks:
         cfg, thresholds = self.cfg, self.cfg.drift
         sample = _sample(frame, cfg.sample_rows, cfg.seed)
         window = _dataset(sample, self.contract, self.reference_rows)
-        features = FeatureDrift(n_samples=cfg.sample_rows, random_state=cfg.seed)
-        prediction = PredictionDrift(n_samples=cfg.sample_rows, random_state=cfg.seed)
+        checks = _dc("deepchecks.tabular.checks")
+        features = checks.FeatureDrift(n_samples=cfg.sample_rows, random_state=cfg.seed)
+        prediction = checks.PredictionDrift(n_samples=cfg.sample_rows, random_state=cfg.seed)
         if conditions:
             features.add_condition_drift_score_less_than(
                 max_allowed_categorical_score=thresholds.categorical_feature,
@@ -154,9 +161,11 @@ class DriftChecks:
         thresholds = self.cfg.drift
         window, sample, feature_result, prediction_result = self._pair(frame, conditions=True)
         # Deepchecks' default sample for the domain classifier: more rows cost time, not signal.
-        multivariate = MultivariateDrift(
-            n_samples=MULTIVARIATE_ROWS, random_state=self.cfg.seed
-        ).add_condition_overall_drift_value_less_than(thresholds.multivariate)
+        multivariate = (
+            _dc("deepchecks.tabular.checks")
+            .MultivariateDrift(n_samples=MULTIVARIATE_ROWS, random_state=self.cfg.seed)
+            .add_condition_overall_drift_value_less_than(thresholds.multivariate)
+        )
         # The domain classifier's permutation importance asks joblib for every core in new
         # processes, which costs seconds to start; threads do the same work in under one.
         with joblib.parallel_config(backend="threading"):
@@ -183,7 +192,9 @@ class DriftChecks:
             },
             reference_rows=self.reference_rows,
             window_rows=len(sample),
-            suite=SuiteResult(SUITE_NAME, [feature_result, prediction_result, multi_result]),
+            suite=_dc("deepchecks.core").SuiteResult(
+                SUITE_NAME, [feature_result, prediction_result, multi_result]
+            ),
         )
 
     def bucket(self, frame: pd.DataFrame) -> dict[str, float | None]:
