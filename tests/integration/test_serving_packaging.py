@@ -80,6 +80,7 @@ def test_import_model__from_a_registered_mlflow_version(
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     contract = load_contract(trained_workspace / "models/bundle")
     mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)  # an earlier test in this process may have pointed it elsewhere
     version = mlflow.register_model(f"runs:/{contract.mlflow_run_id}/model", "card-fraud").version
     result = _cli(
         "import-model",
