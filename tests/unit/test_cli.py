@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import pathlib
-import subprocess
-import sys
 
-from tests.helpers import REPO
-
-
-def _run(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fraudops", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.helpers import REPO, run_cli
 
 
 def test_cli__check_params_ok() -> None:
-    result = _run("check-params", cwd=REPO)
+    result = run_cli("check-params", cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
 
@@ -28,7 +16,7 @@ def test_cli__check_params_ok() -> None:
 def test_cli__bad_params_exits_non_zero_naming_key(tmp_path: pathlib.Path) -> None:
     text = (REPO / "params.yaml").read_text().replace("  n_iter:", "  n_iterations:")
     (tmp_path / "params.yaml").write_text(text)
-    result = _run("ingest", cwd=tmp_path)
+    result = run_cli("ingest", cwd=tmp_path)
     assert result.returncode == 1
     assert "train.search.n_iterations: unknown key" in result.stderr
     assert "Traceback" not in result.stderr
@@ -38,13 +26,13 @@ def test_cli__bad_params_exits_non_zero_naming_key(tmp_path: pathlib.Path) -> No
 def test_cli__missing_data_file(tmp_path: pathlib.Path) -> None:
     text = (REPO / "params.yaml").read_text().replace("source: generator", "source: missing.csv")
     (tmp_path / "params.yaml").write_text(text)
-    result = _run("ingest", cwd=tmp_path)
+    result = run_cli("ingest", cwd=tmp_path)
     assert result.returncode == 1
     assert "data file not found: missing.csv" in result.stderr
     assert not (tmp_path / "data/raw").exists() or not any((tmp_path / "data/raw").iterdir())
 
 
 def test_cli__schema_is_printed() -> None:
-    result = _run("check-params", "--schema", cwd=REPO)
+    result = run_cli("check-params", "--schema", cwd=REPO)
     assert result.returncode == 0
     assert '"Params"' in result.stdout or '"title": "Params"' in result.stdout
