@@ -22,7 +22,7 @@ import yaml
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines import settings, training  # noqa: E402
+from pipelines import cluster, training  # noqa: E402
 from tests.argo_local import LocalExecutor, checkout, load_documents  # noqa: E402
 from tests.helpers import params_dict  # noqa: E402
 
@@ -61,7 +61,7 @@ def main() -> None:
         )
         startup = startups[1]
         executor = LocalExecutor(
-            mounts={settings.REPO_DIR: repo},
+            mounts={cluster.REPO_DIR: repo},
             library={},
             env=env,
         )

@@ -76,7 +76,7 @@ def suites() -> list[Row]:
 WARM_UP = """
 from fraudops.checks import data_integrity, model_evaluation, report, train_test
 from fraudops.checks.library import deepchecks_module
-import fraudops.cli, fraudops.stages.validate
+import fraudops.cli.app, fraudops.stages.validate
 for name in ("deepchecks.tabular.suites", "deepchecks.tabular.checks",
              "deepchecks.core.serialization.suite_result.html"):
     deepchecks_module(name)

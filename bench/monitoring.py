@@ -37,7 +37,7 @@ from fraudops.scoring.engine import load_engine
 BUNDLE = pathlib.Path("models/bundle")
 REFERENCE = pathlib.Path("models/reference")
 UNTIL = dt.date(2025, 7, 8)
-IMPORTS = "import fraudops.cli, fraudops.monitoring.job, fraudops.monitoring.drift"
+IMPORTS = "import fraudops.cli.app, fraudops.monitoring.job, fraudops.monitoring.drift"
 T = typing.TypeVar("T")
 
 

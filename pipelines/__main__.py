@@ -7,7 +7,7 @@ import pathlib
 import sys
 
 from pipelines import render
-from pipelines.settings import Settings
+from pipelines.cluster import Rendering
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
         "--check", action="store_true", help="write nothing; exit 1 if the files are out of date"
     )
     args = parser.parse_args(argv)
-    cfg = Settings.from_env()
+    cfg = Rendering.from_env()
     if args.check:
         problems = render.differences(args.out, cfg)
         for problem in problems:

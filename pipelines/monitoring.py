@@ -20,8 +20,8 @@ from hera.workflows import (
 )
 from hera.workflows import models as m
 
-from pipelines import commands, settings, steps, training
-from pipelines.settings import Settings
+from pipelines import cli_args, cluster, steps, training
+from pipelines.cluster import Rendering
 
 NAME = "fraudops-monitor"
 SCHEDULE = "0 5 * * *"  # daily 05:00 UTC
@@ -37,7 +37,7 @@ def _training_run() -> str:
             "kind": "Workflow",
             "metadata": {
                 "generateName": f"{training.NAME}-drift-",
-                "labels": {**settings.PART_OF, "fraudops/trigger": "drift"},
+                "labels": {**cluster.PART_OF, "fraudops/trigger": "drift"},
             },
             "spec": {
                 "workflowTemplateRef": {"name": training.NAME},
@@ -54,7 +54,7 @@ def _training_run() -> str:
     )
 
 
-def template(cfg: Settings) -> WorkflowTemplate:
+def template(cfg: Rendering) -> WorkflowTemplate:
     with WorkflowTemplate(
         **steps.workflow_options(
             name=NAME,
@@ -68,7 +68,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
             Parameter(name="window-days", value="7", description="days of logs to read"),
             Parameter(
                 name="prediction-log-dir",
-                value=settings.PREDICTION_LOG_MOUNT,
+                value=cluster.PREDICTION_LOG_MOUNT,
                 description="folder of prediction logs (the claim is mounted here)",
             ),
         ],
@@ -76,7 +76,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
             m.Volume(
                 name=LOG_VOLUME,
                 persistent_volume_claim=m.PersistentVolumeClaimVolumeSource(
-                    claim_name=settings.PREDICTION_LOG_CLAIM, read_only=True
+                    claim_name=cluster.PREDICTION_LOG_CLAIM, read_only=True
                 ),
             )
         ],
@@ -86,7 +86,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
         monitor = steps.cli(
             cfg,
             "monitor",
-            commands.monitor("{{workflow.parameters.window-days}}"),
+            cli_args.monitor("{{workflow.parameters.window-days}}"),
             env=[
                 Env(
                     name="FRAUDOPS_PREDICTION_LOG_DIR",
@@ -95,7 +95,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
             ],
             mounts=[
                 m.VolumeMount(
-                    name=LOG_VOLUME, mount_path=settings.PREDICTION_LOG_MOUNT, read_only=True
+                    name=LOG_VOLUME, mount_path=cluster.PREDICTION_LOG_MOUNT, read_only=True
                 )
             ],
             # Its exit code is its answer (3 = drift): a retry node would stand between that
@@ -132,13 +132,13 @@ def template(cfg: Settings) -> WorkflowTemplate:
                 name="retrain",
                 template=submit,
                 depends="monitor.Failed",
-                when=f"{EXIT_CODE} == {commands.DRIFT_EXIT_CODE}",
+                when=f"{EXIT_CODE} == {cli_args.DRIFT_EXIT_CODE}",
             )
             Task(
                 name="monitor-failed",
                 template=failed,
                 depends="monitor.Failed",
-                when=f"{EXIT_CODE} != {commands.DRIFT_EXIT_CODE}",
+                when=f"{EXIT_CODE} != {cli_args.DRIFT_EXIT_CODE}",
                 arguments={"exit-code": EXIT_CODE},
             )
     return workflow

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import typing
 
-from pipelines import settings
+from pipelines import cluster
 
 RBAC_API = "rbac.authorization.k8s.io"
 
 
 def objects() -> list[dict[str, typing.Any]]:
-    metadata = {"name": settings.SERVICE_ACCOUNT, "labels": dict(settings.PART_OF)}
+    metadata = {"name": cluster.SERVICE_ACCOUNT, "labels": dict(cluster.PART_OF)}
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata},
         {
@@ -37,8 +37,8 @@ def objects() -> list[dict[str, typing.Any]]:
             "apiVersion": f"{RBAC_API}/v1",
             "kind": "RoleBinding",
             "metadata": metadata,
-            "roleRef": {"apiGroup": RBAC_API, "kind": "Role", "name": settings.SERVICE_ACCOUNT},
+            "roleRef": {"apiGroup": RBAC_API, "kind": "Role", "name": cluster.SERVICE_ACCOUNT},
             # no namespace: a RoleBinding's service account defaults to its own namespace
-            "subjects": [{"kind": "ServiceAccount", "name": settings.SERVICE_ACCOUNT}],
+            "subjects": [{"kind": "ServiceAccount", "name": cluster.SERVICE_ACCOUNT}],
         },
     ]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from hera.workflows import DAG, CronWorkflow, Parameter, Task, WorkflowTemplate
 from hera.workflows import models as m
 
-from pipelines import commands, steps
-from pipelines.settings import Settings
+from pipelines import cli_args, steps
+from pipelines.cluster import Rendering
 
 NAME = "fraudops-score"
 SCHEDULE = "0 2 * * *"  # daily 02:00 UTC
@@ -20,7 +20,7 @@ MAX_PARALLEL_SHARDS = 8
 SHARDS_DIR = "{{workflow.parameters.output}}"
 
 
-def template(cfg: Settings) -> WorkflowTemplate:
+def template(cfg: Rendering) -> WorkflowTemplate:
     with WorkflowTemplate(
         **steps.workflow_options(
             name=NAME,
@@ -49,7 +49,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
         score = steps.cli(
             cfg,
             "score-shard",
-            commands.score_batch(
+            cli_args.score_batch(
                 "{{workflow.parameters.input}}", SHARDS_DIR, "{{inputs.parameters.shard}}"
             ),
             inputs=[Parameter(name="shard")],
@@ -59,7 +59,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
         merge = steps.cli(
             cfg,
             "score-merge",
-            commands.score_merge(SHARDS_DIR),
+            cli_args.score_merge(SHARDS_DIR),
         )
         with DAG(name=steps.ENTRYPOINT):
             steps.chain(

@@ -25,8 +25,8 @@ from hera.workflows import (
 )
 from hera.workflows import models as m
 
-from pipelines import commands, settings
-from pipelines.settings import Settings
+from pipelines import cli_args, cluster
+from pipelines.cluster import Rendering
 
 Size = typing.Literal["small", "medium", "large"]
 
@@ -59,28 +59,28 @@ COMMON_ENV = [
     Env(name="DO_NOT_TRACK", value="1"),
     Env(name="PYTHONUNBUFFERED", value="1"),
 ]
-WORKSPACE_MOUNT = m.VolumeMount(name=settings.WORKSPACE_VOLUME, mount_path=settings.WORKSPACE)
+WORKSPACE_MOUNT = m.VolumeMount(name=cluster.WORKSPACE_VOLUME, mount_path=cluster.WORKSPACE)
 REPOSITORY = Env(name="REPOSITORY", value="{{workflow.parameters.repository}}")
 REVISION = Env(name="REVISION", value="{{workflow.parameters.revision}}")
 
 
 def _env_from() -> list[SecretEnvFrom]:
     return [
-        SecretEnvFrom(name=settings.STORAGE_SECRET, optional=True),
-        SecretEnvFrom(name=settings.MLFLOW_SECRET, optional=True),
+        SecretEnvFrom(name=cluster.STORAGE_SECRET, optional=True),
+        SecretEnvFrom(name=cluster.MLFLOW_SECRET, optional=True),
     ]
 
 
 def boundary(reason: str) -> dict[str, str]:
     """Annotations that mark a step the local executor must not run, and why."""
     return {
-        settings.LOCAL_ANNOTATION: settings.LOCAL_SKIP,
-        settings.LOCAL_REASON_ANNOTATION: reason,
+        cluster.LOCAL_ANNOTATION: cluster.LOCAL_SKIP,
+        cluster.LOCAL_REASON_ANNOTATION: reason,
     }
 
 
 def cli(
-    cfg: Settings,
+    cfg: Rendering,
     name: str,
     args: list[str],
     *,
@@ -95,9 +95,9 @@ def cli(
     return Container(
         name=name,
         image=cfg.image,
-        command=list(commands.PROGRAM),
+        command=list(cli_args.PROGRAM),
         args=args,
-        working_dir=settings.REPO_DIR,
+        working_dir=cluster.REPO_DIR,
         inputs=inputs,
         env=[*COMMON_ENV, *env],
         env_from=_env_from(),
@@ -113,13 +113,13 @@ def script(name: str) -> str:
 
 
 def edge_script(
-    cfg: Settings,
+    cfg: Rendering,
     name: str,
     source: str,
     *,
     reason: str,
     env: typing.Sequence[Env | SecretEnv],
-    working_dir: str = settings.REPO_DIR,
+    working_dir: str = cluster.REPO_DIR,
     minutes: int = 15,
 ) -> Script:
     """A shell step that talks to the outside world (git, DVC remote, GitHub)."""
@@ -142,22 +142,22 @@ def edge_script(
 def git_token(optional: bool) -> SecretEnv:
     return SecretEnv(
         name="GIT_TOKEN",
-        secret_name=settings.GIT_SECRET,
-        secret_key=settings.GIT_SECRET_KEY,
+        secret_name=cluster.GIT_SECRET,
+        secret_key=cluster.GIT_SECRET_KEY,
         optional=optional,
     )
 
 
-def clone(cfg: Settings) -> Script:
+def clone(cfg: Rendering) -> Script:
     return edge_script(
         cfg,
         "clone",
         "clone",
         reason="clones the repository from the git server",
-        working_dir=settings.WORKSPACE,
+        working_dir=cluster.WORKSPACE,
         env=[
-            Env(name="REPO_DIR", value=settings.REPO_DIR),
-            Env(name="GIT_SERVER", value=settings.GIT_SERVER),
+            Env(name="REPO_DIR", value=cluster.REPO_DIR),
+            Env(name="GIT_SERVER", value=cluster.GIT_SERVER),
             REPOSITORY,
             REVISION,
             git_token(optional=True),  # public repositories clone without one
@@ -165,13 +165,13 @@ def clone(cfg: Settings) -> Script:
     )
 
 
-def dvc_pull(cfg: Settings, targets: typing.Sequence[str] = ()) -> Container:
+def dvc_pull(cfg: Rendering, targets: typing.Sequence[str] = ()) -> Container:
     """Fetch DVC-tracked data and models from the remote (all outputs, or ``targets``)."""
     return Container(
         name="dvc-pull",
         image=cfg.image,
         command=["dvc", "pull", "--allow-missing", *targets],
-        working_dir=settings.REPO_DIR,
+        working_dir=cluster.REPO_DIR,
         env=COMMON_ENV,
         env_from=_env_from(),
         volume_mounts=[WORKSPACE_MOUNT],
@@ -184,11 +184,11 @@ def dvc_pull(cfg: Settings, targets: typing.Sequence[str] = ()) -> Container:
 
 def workspace_claim() -> m.PersistentVolumeClaim:
     return m.PersistentVolumeClaim(
-        metadata=m.ObjectMeta(name=settings.WORKSPACE_VOLUME),
+        metadata=m.ObjectMeta(name=cluster.WORKSPACE_VOLUME),
         spec=m.PersistentVolumeClaimSpec(
-            access_modes=[settings.WORKSPACE_ACCESS_MODE],
+            access_modes=[cluster.WORKSPACE_ACCESS_MODE],
             resources=m.VolumeResourceRequirements(
-                requests={"storage": m.Quantity(settings.WORKSPACE_SIZE)}
+                requests={"storage": m.Quantity(cluster.WORKSPACE_SIZE)}
             ),
         ),
     )
@@ -198,12 +198,12 @@ def source_parameters() -> list[Parameter]:
     return [
         Parameter(
             name="repository",
-            value=settings.DEFAULT_REPOSITORY,
+            value=cluster.DEFAULT_REPOSITORY,
             description="GitHub repository (owner/name) to check out",
         ),
         Parameter(
             name="revision",
-            value=settings.DEFAULT_REVISION,
+            value=cluster.DEFAULT_REVISION,
             description="branch to run from (and the base of any pull request)",
         ),
     ]
@@ -216,9 +216,9 @@ def workflow_options(
     return {
         "name": name,
         "entrypoint": ENTRYPOINT,
-        "labels": {**settings.PART_OF, "app.kubernetes.io/component": component},
+        "labels": {**cluster.PART_OF, "app.kubernetes.io/component": component},
         "annotations": {"workflows.argoproj.io/description": description},
-        "service_account_name": settings.SERVICE_ACCOUNT,
+        "service_account_name": cluster.SERVICE_ACCOUNT,
         "volume_claim_templates": [workspace_claim()],
         "volume_claim_gc": m.VolumeClaimGC(strategy="OnWorkflowCompletion"),
         "active_deadline_seconds": hours * 60 * MINUTE,
@@ -242,7 +242,7 @@ def schedule(*, name: str, component: str, cron: str, arguments: dict[str, str])
     """A CronWorkflow that runs the installed WorkflowTemplate ``name`` with ``arguments``."""
     return CronWorkflow(
         name=name,
-        labels={**settings.PART_OF, "app.kubernetes.io/component": component},
+        labels={**cluster.PART_OF, "app.kubernetes.io/component": component},
         schedules=[cron],
         timezone="UTC",
         concurrency_policy="Forbid",  # a slow run is never overlapped by the next one

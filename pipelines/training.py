@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from hera.workflows import DAG, CronWorkflow, Env, Parameter, Task, WorkflowTemplate
 
-from pipelines import commands, settings, steps
-from pipelines.settings import Settings
+from pipelines import cli_args, cluster, steps
+from pipelines.cluster import Rendering
 
 NAME = "fraudops-train"
 SCHEDULE = "0 3 * * 1"  # Mondays 03:00 UTC
 FAN_OUT_PARALLELISM = 4
 
 
-def template(cfg: Settings) -> WorkflowTemplate:
+def template(cfg: Rendering) -> WorkflowTemplate:
     with WorkflowTemplate(
         **steps.workflow_options(
             name=NAME,
@@ -37,26 +37,26 @@ def template(cfg: Settings) -> WorkflowTemplate:
     ) as workflow:
         clone = steps.clone(cfg)
         pull = steps.dvc_pull(cfg)
-        ingest = steps.cli(cfg, "ingest", commands.ingest(), size="small")
-        validate_data = steps.cli(cfg, "validate-data", commands.validate_data())
-        split = steps.cli(cfg, "split", commands.split(), size="small")
-        validate_split = steps.cli(cfg, "validate-split", commands.validate_split())
+        ingest = steps.cli(cfg, "ingest", cli_args.ingest(), size="small")
+        validate_data = steps.cli(cfg, "validate-data", cli_args.validate_data())
+        split = steps.cli(cfg, "split", cli_args.split(), size="small")
+        validate_split = steps.cli(cfg, "validate-split", cli_args.validate_split())
         list_candidates = steps.cli(
-            cfg, "list-candidates", commands.list_candidates(), size="small", minutes=5
+            cfg, "list-candidates", cli_args.list_candidates(), size="small", minutes=5
         )
         tune = steps.cli(
             cfg,
             "tune-candidate",
-            commands.tune_candidate("{{inputs.parameters.index}}"),
+            cli_args.tune_candidate("{{inputs.parameters.index}}"),
             inputs=[Parameter(name="index")],
             size="large",
             minutes=60,
         )
-        train = steps.cli(cfg, "train", commands.train(), size="large", minutes=60)
-        evaluate = steps.cli(cfg, "evaluate", commands.evaluate())
-        validate_model = steps.cli(cfg, "validate-model", commands.validate_model())
-        reference = steps.cli(cfg, "reference", commands.reference())
-        export_onnx = steps.cli(cfg, "export-onnx", commands.export_onnx())
+        train = steps.cli(cfg, "train", cli_args.train(), size="large", minutes=60)
+        evaluate = steps.cli(cfg, "evaluate", cli_args.evaluate())
+        validate_model = steps.cli(cfg, "validate-model", cli_args.validate_model())
+        reference = steps.cli(cfg, "reference", cli_args.reference())
+        export_onnx = steps.cli(cfg, "export-onnx", cli_args.export_onnx())
         push = steps.edge_script(
             cfg, "dvc-push", "push_outputs", reason="uploads to the DVC remote", env=[]
         )
@@ -70,7 +70,7 @@ def template(cfg: Settings) -> WorkflowTemplate:
                 steps.REVISION,
                 Env(name="REASON", value="{{workflow.parameters.reason}}"),
                 Env(name="WORKFLOW_NAME", value="{{workflow.name}}"),
-                Env(name="GITHUB_API", value=settings.GITHUB_API),
+                Env(name="GITHUB_API", value=cluster.GITHUB_API),
                 Env(name="GIT_AUTHOR_NAME", value="fraudops-bot"),
                 Env(name="GIT_AUTHOR_EMAIL", value="fraudops-bot@users.noreply.github.com"),
                 steps.git_token(optional=False),

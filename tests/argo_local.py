@@ -21,7 +21,6 @@ on its failure (``task.Failed``), which is how the drift branch of the monitor w
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
 import os
 import pathlib
@@ -41,7 +40,7 @@ LOCAL_REASON_ANNOTATION = "fraudops/local-reason"
 PROGRAM = ["python", "-m", "fraudops"]
 DEFAULT_TIMEOUT = 1800
 
-Outcome = typing.Literal["ran", "boundary", "missing-command"]
+Outcome = typing.Literal["ran", "boundary"]
 VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 DEPENDS_TOKEN = re.compile(r"\s*(&&|\|\||!|\(|\)|[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z]+)?)")
 COMPARISON = re.compile(r"^\s*(.*?)\s*(==|!=|<=|>=|<|>)\s*(.*?)\s*$")
@@ -107,7 +106,6 @@ class WorkflowRun:
                 detail = {
                     "ran": f"exit {node.exit_code}: {' '.join(node.argv)}",
                     "boundary": f"not run (boundary: {node.reason})",
-                    "missing-command": f"not run ({node.reason})",
                 }[node.outcome]
                 lines.append(f"  {node.label:<22} {node.outcome:<16} {detail}")
         return "\n".join(lines)
@@ -284,15 +282,6 @@ def topological(tasks: list[dict[str, typing.Any]]) -> list[dict[str, typing.Any
     return ordered
 
 
-@functools.cache
-def command_exists(python: str, command: str) -> bool:
-    """Whether ``python -m fraudops <command>`` exists (its ``--help`` exits 0)."""
-    probe = subprocess.run(
-        [python, "-m", "fraudops", command, "--help"], capture_output=True, text=True, check=False
-    )
-    return probe.returncode == 0
-
-
 @dataclasses.dataclass
 class LocalExecutor:
     """Runs rendered workflows with every container path mapped to a local folder."""
@@ -443,11 +432,6 @@ class LocalExecutor:
             node.reason = annotations.get(LOCAL_REASON_ANNOTATION, "")
             return node
         if argv[: len(PROGRAM)] == PROGRAM:
-            command = argv[len(PROGRAM)]
-            if not command_exists(self.python, command):
-                node.outcome = "missing-command"
-                node.reason = f"`python -m fraudops {command}` does not exist in this checkout yet"
-                return node
             argv = [self.python, *argv[1:]]
         cwd = self._local_path(body.get("workingDir"))
         timeout = int(template.get("activeDeadlineSeconds", DEFAULT_TIMEOUT))

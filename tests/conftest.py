@@ -20,14 +20,6 @@ def _no_telemetry(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BENTOML_DO_NOT_TRACK", "True")
 
 
-@pytest.fixture
-def tracking(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A private sqlite MLflow store for one test."""
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
-    return uri
-
-
 @pytest.fixture(scope="session")
 def small_params() -> Params:
     return make_params()

@@ -32,7 +32,7 @@ def make_contract(frame: typing.Any) -> Contract:
     columns = Columns(numeric=NUMERIC, categorical=CATEGORICAL)
     return Contract(
         model_name="card-fraud",
-        model_version="1",
+        bundle_version="1",
         classifier="hist_gradient_boosting",
         id_column="transaction_id",
         timestamp_column="timestamp",
@@ -63,7 +63,7 @@ def record_line(
         request_id=f"req-{record_id}",
         logged_at=logged_at,
         model_name="card-fraud",
-        model_version="1",
+        bundle_version="1",
         score=score,
         decision=score >= 0.5,
         features=FEATURES if features is None else features,

@@ -20,14 +20,28 @@ def make_contract(**overrides: typing.Any) -> Contract:
     """A contract with two numeric and two categorical features."""
     values: dict[str, typing.Any] = {
         "model_name": "card-fraud",
-        "model_version": "20250101000000",
+        "bundle_version": "20250101000000",
         "classifier": "hist_gradient_boosting",
         "id_column": "transaction_id",
         "timestamp_column": "timestamp",
         "label": "is_fraud",
         "features": [
-            Feature(name="amount", kind="numeric", dtype="float", minimum=1.0, maximum=5000.0),
-            Feature(name="tx_count_1h", kind="numeric", dtype="int", minimum=0, maximum=12),
+            Feature(
+                name="amount",
+                kind="numeric",
+                dtype="float",
+                minimum=1.0,
+                maximum=5000.0,
+                lower_bound=0.0,
+            ),
+            Feature(
+                name="tx_count_1h",
+                kind="numeric",
+                dtype="int",
+                minimum=0,
+                maximum=12,
+                lower_bound=0.0,
+            ),
             Feature(
                 name="channel",
                 kind="categorical",

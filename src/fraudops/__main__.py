@@ -1,5 +1,5 @@
 """Allow ``python -m fraudops``."""
 
-from fraudops.cli import main
+from fraudops.cli.app import main
 
 main()

@@ -2,7 +2,7 @@
 data, in a fresh copy of the repository on a branch with a changed param (as a PR would be).
 
 Not run here, and why: `make install` (the environment is already installed; the targets run
-with UV=true and the current environment), `make test-unit` / `make test-integration` (they are
+with UV=true and the current environment), `make test-unit` / `-integration` / `-e2e` (they are
 this test suite), and `make pr-comment` (GitHub's API; tested against a fake in
 tests/unit/test_ci_github.py)."""
 
@@ -21,7 +21,13 @@ from tests.e2e.test_dvc_repro import copy_repository, set_params
 from tests.helpers import REPO, SMALL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-NOT_RUN = {"make install", "make test-unit", "make test-integration", "make pr-comment"}
+NOT_RUN = {
+    "make install",
+    "make test-unit",
+    "make test-integration",
+    "make test-e2e",
+    "make pr-comment",
+}
 
 
 def pr_make_commands() -> list[str]:

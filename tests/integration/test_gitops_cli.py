@@ -119,7 +119,7 @@ def test_cli__promote_refuses_bad_input(repo: pathlib.Path) -> None:
     assert both.returncode == 1
     assert "--from copies an environment" in both.stderr
     stale = json.loads((repo / "metrics.json").read_text())
-    stale["model_version"] = "19990101000000"
+    stale["bundle_version"] = "19990101000000"
     (repo / "metrics.json").write_text(json.dumps(stale))
     mismatch = _run(repo, "promote", "--env", "staging", "--image", IMAGE_A, "--model-version", "1")
     assert mismatch.returncode == 1

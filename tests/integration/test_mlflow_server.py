@@ -16,6 +16,7 @@ import pytest
 
 from fraudops.config import Params
 from fraudops.io.bundle import load_bundle
+from fraudops.io.mlflow_store import use_tracking
 from fraudops.stages.train import train
 from tests.helpers import free_port, start_server, stop_process
 
@@ -146,7 +147,8 @@ def _assert_run_reads_back(uri: str, run_id: str, params: Params) -> None:
     assert "validation_average_precision" in run.data.metrics
     assert run.data.tags["data_hash"]
     assert run.data.tags["git_commit"]
-    model = mlflow.pyfunc.load_model(f"runs:/{run_id}/model")
+    with use_tracking(uri):
+        model = mlflow.pyfunc.load_model(f"runs:/{run_id}/model")
     assert model.metadata.signature is not None
     artifacts = {a.path for a in client.list_artifacts(run_id)}
     assert {"contract.json", "tuning.json"} <= artifacts

@@ -22,9 +22,10 @@ from fraudops.config import Params
 from fraudops.errors import FraudopsError
 from fraudops.monitoring.job import MonitorResult, monitor
 from fraudops.monitoring.logs import Window
-from fraudops.monitoring.reference import DATA_FILE, META_FILE, build_reference, load_checked
+from fraudops.monitoring.reference import DATA_FILE, META_FILE, load_checked
 from fraudops.monitoring.traffic import Traffic, simulate_traffic
 from fraudops.scoring.engine import load_engine
+from fraudops.stages.reference import reference
 from tests.helpers import REPO
 
 UNTIL = dt.date(2025, 7, 5)
@@ -39,7 +40,7 @@ WINDOW = Window(
 def workspace(trained_workspace: pathlib.Path, small_params: Params) -> pathlib.Path:
     """The trained workspace with its monitoring reference built."""
     if not (trained_workspace / "models/reference" / META_FILE).is_file():
-        build_reference(
+        reference(
             params=small_params,
             train_path=trained_workspace / "data/processed/train.parquet",
             bundle_dir=trained_workspace / "models/bundle",

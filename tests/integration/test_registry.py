@@ -15,6 +15,7 @@ import pytest
 
 from fraudops.io.bundle import load_bundle
 from fraudops.io.check_reports import CheckRow
+from fraudops.io.mlflow_store import use_tracking
 from fraudops.io.registry import aliases, register_bundle, set_alias
 from tests.helpers import free_port, start_server, stop_process
 
@@ -66,10 +67,12 @@ def _second_run(uri: str, workspace: pathlib.Path) -> str:
 
     bundle = load_bundle(workspace / "models/bundle")
     example = pd.read_parquet(workspace / "data/processed/test.parquet").head(5)
-    mlflow.set_tracking_uri(uri)
-    with mlflow.start_run(
-        experiment_id=mlflow.get_run(bundle.contract.mlflow_run_id).info.experiment_id
-    ) as run:
+    with (
+        use_tracking(uri),
+        mlflow.start_run(
+            experiment_id=mlflow.get_run(bundle.contract.mlflow_run_id).info.experiment_id
+        ) as run,
+    ):
         tracking.log_training(
             params={"retrain": 1},
             metrics={"x": 1.0},
@@ -115,7 +118,8 @@ def test_register__tags_aliases_and_new_versions(
     # the registered version is the trained model: it scores like the bundle does
     frame = pd.read_parquet(trained_workspace / "data/processed/test.parquet")
     rows = frame[contract.feature_names].head(20)
-    served = mlflow.pyfunc.load_model(f"models:/{contract.model_name}@staging").predict(rows)
+    with use_tracking(mlflow_server):
+        served = mlflow.pyfunc.load_model(f"models:/{contract.model_name}@staging").predict(rows)
     assert served[:, 1] == pytest.approx(bundle.pipeline.predict_proba(rows)[:, 1])
 
     again = register_bundle(

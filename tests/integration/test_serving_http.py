@@ -100,8 +100,8 @@ def test_http__scores_a_list_in_order_as_the_model_does(
     np.testing.assert_allclose([a["fraud_probability"] for a in answers], expected)
     contract = engine.contract
     assert [a["is_fraud"] for a in answers] == [bool(s >= contract.threshold) for s in expected]
-    assert {(a["model_name"], a["model_version"]) for a in answers} == {
-        (contract.model_name, contract.model_version)
+    assert {(a["model_name"], a["bundle_version"]) for a in answers} == {
+        (contract.model_name, contract.bundle_version)
     }
     assert {a["request_id"] for a in answers} == {response.headers["x-request-id"]}
 
@@ -142,13 +142,13 @@ def test_http__openapi_page_shows_the_contract(client: typing.Any) -> None:
     assert body["schema"]["properties"]["transactions"]["maxItems"] == MAX_RECORDS
 
 
-def test_http__metrics_count_predictions_per_model_version(
+def test_http__metrics_count_predictions_per_bundle_version(
     client: typing.Any, records: list[dict[str, typing.Any]], service: typing.Any
 ) -> None:
     client.post("/predict", json={"transactions": records[:3]})
     text = client.get("/metrics").text
-    version = service.CONTRACT.model_version
-    assert f'model_version="{version}"' in text
+    version = service.CONTRACT.bundle_version
+    assert f'bundle_version="{version}"' in text
     assert "fraudops_predictions_total" in text
     assert "fraudops_prediction_score_bucket" in text
 
@@ -176,7 +176,7 @@ def test_http__prediction_log_receives_every_scored_record(
     assert [r.record_id for r in mine] == [r["transaction_id"] for r in records[:4]]
     assert [r.score for r in mine] == [a["fraud_probability"] for a in response.json()]
     assert mine[0].features["merchant_category"] == records[0]["merchant_category"]
-    assert mine[0].model_version == service.CONTRACT.model_version
+    assert mine[0].bundle_version == service.CONTRACT.bundle_version
 
 
 def test_http__extreme_but_valid_values_are_scored(

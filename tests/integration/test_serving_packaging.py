@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from fraudops.io.bundle import PIPELINE_FILE, load_contract, verify_bundle
+from fraudops.io.mlflow_store import use_tracking
 from tests.helpers import REPO
 
 pytestmark = pytest.mark.slow
@@ -44,7 +45,7 @@ def test_import_model__copies_the_verified_bundle_with_its_lineage(
     result = _cli("import-model", "--bundle", str(bundle), home=tmp_path)
     assert result.returncode == 0, result.stderr
     tag = result.stdout.strip()
-    assert tag == f"{contract.model_name}:{contract.model_version}"
+    assert tag == f"{contract.model_name}:{contract.bundle_version}"
     folder = _stored_folder(tmp_path, tag)
     assert verify_bundle(folder) == contract
     info = yaml.safe_load((folder / "model.yaml").read_text())
@@ -79,19 +80,18 @@ def test_import_model__from_a_registered_mlflow_version(
     shutil.copy(trained_workspace / "mlflow.db", tmp_path / "mlflow.db")
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     contract = load_contract(trained_workspace / "models/bundle")
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_registry_uri(uri)  # an earlier test in this process may have pointed it elsewhere
-    version = mlflow.register_model(f"runs:/{contract.mlflow_run_id}/model", "card-fraud").version
+    with use_tracking(uri):
+        version = mlflow.register_model(f"runs:/{contract.mlflow_run_id}/model", "card-fraud")
     result = _cli(
         "import-model",
         "--mlflow-model",
-        f"models:/card-fraud/{version}",
+        f"models:/card-fraud/{version.version}",
         home=tmp_path / "home",
         MLFLOW_TRACKING_URI=uri,
     )
     assert result.returncode == 0, result.stderr
     tag = result.stdout.strip()
-    assert tag == f"{contract.model_name}:{contract.model_version}"
+    assert tag == f"{contract.model_name}:{contract.bundle_version}"
     stored = verify_bundle(_stored_folder(tmp_path / "home", tag))
     assert stored.model_dump(exclude={"checksum"}) == contract.model_dump(exclude={"checksum"})
     missing = _cli(
@@ -113,7 +113,7 @@ def test_build_bento__writes_a_bento_and_a_dockerfile_that_lints(
     result = _cli("build-bento", "--bundle", str(bundle), home=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": ", 1) for line in result.stdout.strip().splitlines())
-    model_tag = f"{contract.model_name}:{contract.model_version}"
+    model_tag = f"{contract.model_name}:{contract.bundle_version}"
     assert lines["model"] == model_tag
     dockerfile = pathlib.Path(lines["dockerfile"])
     bento = dockerfile.parents[2]

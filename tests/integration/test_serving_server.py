@@ -139,7 +139,7 @@ def test_server__metrics_show_predictions_and_batching(server: Server) -> None:
         for value in re.findall(r"^fraudops_predictions_total\{[^}]*\} (\S+)$", text, re.M)
     )
     assert counted == sum(server.scored.values())
-    assert re.search(r'fraudops_prediction_score_count\{[^}]*model_version="\d+"', text)
+    assert re.search(r'fraudops_prediction_score_count\{[^}]*bundle_version="\d+"', text)
     assert "bentoml_service_request_total" in text
     batches = re.search(r"^bentoml_service_adaptive_batch_size_count\{[^}]*\} (\S+)$", text, re.M)
     merged = re.search(r"^bentoml_service_adaptive_batch_size_sum\{[^}]*\} (\S+)$", text, re.M)

@@ -16,7 +16,6 @@ import json
 import os
 import pathlib
 import uuid
-import warnings
 
 import pandas as pd
 import pytest
@@ -27,35 +26,18 @@ from fraudops.core.tuning import CandidateResult, select_best
 from fraudops.io.bundle import load_bundle
 from fraudops.scoring.engine import load_engine
 from fraudops.scoring.prediction_log import PredictionRecord
-from pipelines import commands, monitoring, scoring, settings, training
+from pipelines import cli_args, cluster, monitoring, scoring, training
 from tests.argo_local import LocalExecutor, WorkflowRun, checkout, load_documents
 from tests.helpers import REPO, SMALL, make_params, params_dict
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ARGO_DIR = REPO / "deploy" / "argo"
-# commands other work streams are adding; until then their steps are reported, not run
-PENDING = {
-    "validate-data",
-    "validate-split",
-    "validate-model",
-    "score-batch",
-    "score-merge",
-    "monitor",
-}
 
 
 def _announce(run: WorkflowRun) -> None:
-    """Say which steps were not run because their command does not exist yet."""
+    """Print the step-by-step report (pytest shows it when a test fails)."""
     print(run.report())
-    missing = sorted({node.argv[len(commands.PROGRAM)] for node in run.nodes("missing-command")})
-    if missing:
-        warnings.warn(
-            f"{run.name}: steps not run, their command is not in this checkout yet: "
-            + ", ".join(f"python -m fraudops {name}" for name in missing),
-            stacklevel=2,
-        )
-    assert set(missing) <= PENDING
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +53,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 def executor(workspace: pathlib.Path) -> LocalExecutor:
     documents = load_documents(ARGO_DIR)
     return LocalExecutor(
-        mounts={settings.REPO_DIR: workspace / "repo"},
+        mounts={cluster.REPO_DIR: workspace / "repo"},
         library={
             name: doc for (kind, name), doc in documents.items() if kind == "WorkflowTemplate"
         },
@@ -124,7 +106,7 @@ def test_workflows_local__tuning_fans_out_one_node_per_candidate(
     tune = training_run.tasks["tune"]
     assert tune.fan_out
     assert [node.argv[-3] for node in tune.nodes] == [str(i) for i in listed]
-    results = sorted((workspace / "repo" / commands.CANDIDATES_DIR).glob("candidate-*.json"))
+    results = sorted((workspace / "repo" / cli_args.CANDIDATES_DIR).glob("candidate-*.json"))
     assert len(results) == len(listed) == len(tune.nodes)
 
 
@@ -132,7 +114,7 @@ def test_workflows_local__selected_candidate_is_in_the_bundle(workspace: pathlib
     repo = workspace / "repo"
     results = [
         CandidateResult(**json.loads(path.read_text()))
-        for path in (repo / commands.CANDIDATES_DIR).glob("candidate-*.json")
+        for path in (repo / cli_args.CANDIDATES_DIR).glob("candidate-*.json")
     ]
     contract = load_bundle(repo / "models" / "bundle").contract
     assert contract.best_params == select_best(results).params
@@ -147,7 +129,7 @@ def test_workflows_local__cron_arguments_reach_the_pull_request_step(
     env = training_run.tasks["open-pull-request"].nodes[0].env
     assert env["REASON"] == "scheduled weekly retraining"
     assert env["WORKFLOW_NAME"] == training_run.name
-    assert env["REVISION"] == settings.DEFAULT_REVISION
+    assert env["REVISION"] == cluster.DEFAULT_REVISION
 
 
 def test_workflows_local__scoring_shards_then_merges(
@@ -201,7 +183,7 @@ def _write_prediction_logs(repo: pathlib.Path, folder: pathlib.Path) -> None:
             request_id=uuid.uuid4().hex,
             logged_at=now,
             model_name=engine.contract.model_name,
-            model_version=engine.contract.model_version,
+            bundle_version=engine.contract.bundle_version,
             score=float(score),
             decision=bool(score >= engine.contract.threshold),
             features={
@@ -232,7 +214,7 @@ def test_workflows_local__monitoring_submits_training_on_drift(
         assert [node.template for node in run.nodes("boundary")] == ["clone", "dvc-pull"]
         assert {run.tasks["retrain"].phase, run.tasks["monitor-failed"].phase} == {"Omitted"}
         return
-    assert monitor.exit_code == commands.DRIFT_EXIT_CODE, run.report()
+    assert monitor.exit_code == cli_args.DRIFT_EXIT_CODE, run.report()
     assert run.phase == "Succeeded", run.report()
     assert run.tasks["monitor-failed"].phase == "Skipped"
     boundary = [node.template for node in run.nodes("boundary")]

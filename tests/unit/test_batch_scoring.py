@@ -21,7 +21,7 @@ from tests.helpers import run_cli
 ID = "transaction_id"
 # position in the test period -> (column, bad value, the reason it must be rejected for)
 FAULTS = {
-    3: ("amount", -3.0, "amount: negative"),
+    3: ("amount", -3.0, "amount: below 0"),
     10: ("hour_of_day", np.nan, "hour_of_day: missing"),
     11: ("merchant_category", "space_travel", "merchant_category: unknown category"),
     12: ("channel", None, "channel: missing"),
@@ -89,7 +89,7 @@ def test_score_batch__chunked_and_sharded_equal_one_shot(
     np.testing.assert_array_equal(scored["score"].to_numpy(), expected["score"].to_numpy())
     threshold = engine.contract.threshold
     assert scored["decision"].tolist() == (expected["score"] >= threshold).tolist()
-    assert set(scored["model_version"]) == {engine.contract.model_version}
+    assert set(scored["bundle_version"]) == {engine.contract.bundle_version}
 
     rejects = pd.read_parquet(out / "_rejects")
     assert sorted(rejects["row"]) == sorted(FAULTS)
@@ -135,7 +135,7 @@ def test_score_batch__rejects_carry_reasons_and_original_text(
     rejects = pd.read_parquet(out / "_rejects").set_index("row")
     assert rejects.loc[0, "reason"] == "amount: not a number"
     assert rejects.loc[0, "amount"] == "12,50"
-    assert rejects.loc[1, "reason"] == "card_age_days: negative"
+    assert rejects.loc[1, "reason"] == "card_age_days: below 0"
     assert rejects.loc[1, "card_age_days"] == "-4"
     assert rejects.loc[2, "reason"] == "amount: missing; country: unknown category"
     assert rejects.loc[2, "country"] == "XX"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fraudops.checks.contract import check_contract
+from fraudops.checks.declared_columns import check_contract
 from fraudops.config import CheckRule, Params
 
 

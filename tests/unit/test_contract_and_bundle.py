@@ -64,7 +64,7 @@ def test_row_problems__names_each_fault(trained_workspace: pathlib.Path) -> None
     frame.loc[2, "merchant_category"] = "space_travel"
     frame.loc[3, "hour_of_day"] = np.nan
     reasons = row_problems(frame, bundle.contract)
-    assert reasons[0] == "amount: negative"
+    assert reasons[0] == "amount: below 0"
     assert reasons[1] == "amount: not a number"
     assert reasons[2] == "merchant_category: unknown category"
     assert reasons[3] == "hour_of_day: missing"

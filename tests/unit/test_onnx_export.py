@@ -106,7 +106,7 @@ def test_load_engine__refuses_an_export_of_another_bundle(
     onnx_models: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
     bundle = load_bundle(onnx_models / "bundle")
-    other = bundle.contract.model_copy(update={"checksum": "0" * 64, "model_version": "1"})
+    other = bundle.contract.model_copy(update={"checksum": "0" * 64, "bundle_version": "1"})
     path = tmp_path / "model.onnx"
     onnx.save(convert_pipeline(bundle.pipeline, other), path)
     with pytest.raises(FraudopsError, match="exported from another model bundle"):
@@ -120,15 +120,17 @@ def test_load_engine__refuses_an_export_of_another_bundle(
 def test_engine_name_from_env__selects_the_engine(
     onnx_models: pathlib.Path, monkeypatch: pytest.MonkeyPatch, setting: str, expected: type
 ) -> None:
-    monkeypatch.setenv(engines.ENGINE_ENV, setting)
+    monkeypatch.setenv("FRAUDOPS_ENGINE", setting)
     engine = engines.load_engine(onnx_models / "bundle", engines.engine_name_from_env())
     assert isinstance(engine, expected)
     assert engine.name == (setting or "sklearn")
 
 
 def test_engine_name_from_env__refuses_an_unknown_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(engines.ENGINE_ENV, "gpu")
-    with pytest.raises(FraudopsError, match="FRAUDOPS_ENGINE='gpu': choose sklearn or onnx"):
+    monkeypatch.setenv("FRAUDOPS_ENGINE", "gpu")
+    with pytest.raises(
+        FraudopsError, match="FRAUDOPS_ENGINE='gpu': Input should be 'sklearn' or 'onnx'"
+    ):
         engines.engine_name_from_env()
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from fraudops.serving import request_id
 from fraudops.serving.prediction_writer import ScoredBatch
 from fraudops.serving.schema import build_schemas
-from fraudops.serving.scoring import Scorer
+from fraudops.serving.scorer import Scorer
 from tests.serving_support import FakeEngine, make_contract, transaction
 
 CONTRACT = make_contract(threshold=0.5)
@@ -66,8 +66,8 @@ def test_scorer__one_engine_call_answers_in_order_with_the_threshold_decision() 
     assert [p.is_fraud for p in predictions] == [False, True, True]
     assert [p.transaction_id for p in predictions] == ["a", "b", None]
     assert {p.request_id for p in predictions} == {"req-1"}
-    assert {(p.model_name, p.model_version, p.threshold) for p in predictions} == {
-        (CONTRACT.model_name, CONTRACT.model_version, 0.5)
+    assert {(p.model_name, p.bundle_version, p.threshold) for p in predictions} == {
+        (CONTRACT.model_name, CONTRACT.bundle_version, 0.5)
     }
 
 
@@ -96,7 +96,7 @@ def test_scorer__logs_features_scores_and_decisions_of_every_record() -> None:
         "country": "US",
     }
     assert (record.score, record.decision) == (0.9, True)
-    assert (record.model_name, record.model_version) == (CONTRACT.model_name, "20250101000000")
+    assert (record.model_name, record.bundle_version) == (CONTRACT.model_name, "20250101000000")
     assert record.logged_at.tzinfo is not None
     assert metrics.seen == [([0.9], [True])]
 

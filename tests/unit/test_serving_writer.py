@@ -20,7 +20,7 @@ def _batch(size: int, start: int = 0) -> ScoredBatch:
     return ScoredBatch(
         logged_at=dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC),
         model_name="card-fraud",
-        model_version="20250101000000",
+        bundle_version="20250101000000",
         record_ids=[f"r{start + i}" for i in range(size)],
         request_ids=["req"] * size,
         scores=[i / size for i in range(size)],
@@ -48,7 +48,7 @@ def test_writer__close_writes_every_record_in_complete_files(tmp_path: pathlib.P
     assert [r.record_id for r in records] == [f"r{i}" for i in range(100)]
     first = records[0]
     assert first.features == {"amount": 0.0, "channel": "online"}
-    assert (first.model_version, first.decision, first.request_id) == (
+    assert (first.bundle_version, first.decision, first.request_id) == (
         "20250101000000",
         True,
         "req",

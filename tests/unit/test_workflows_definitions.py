@@ -12,7 +12,7 @@ import typing
 import pytest
 import yaml
 
-from pipelines import commands, monitoring, render, scoring, settings, training
+from pipelines import cli_args, cluster, monitoring, render, scoring, training
 from tests.argo_local import LocalExecutor, load_documents
 from tests.helpers import REPO
 
@@ -53,15 +53,15 @@ def test_workflows_definitions__each_kind_is_rendered() -> None:
 def test_workflows_definitions__cli_steps_run_the_cli_in_the_image(name: str) -> None:
     for template in _steps(TEMPLATES[name]):
         body = template.get("container") or template["script"]
-        assert body["image"] == settings.DEFAULT_IMAGE, template["name"]
+        assert body["image"] == cluster.DEFAULT_IMAGE, template["name"]
         requests = body["resources"]["requests"]
         assert {"cpu", "memory"} <= set(requests), template["name"]
         assert "memory" in body["resources"]["limits"], template["name"]
         assert 0 < template["activeDeadlineSeconds"] <= 3600, template["name"]
-        if body.get("command") == commands.PROGRAM:
-            assert body["workingDir"] == settings.REPO_DIR
+        if body.get("command") == cli_args.PROGRAM:
+            assert body["workingDir"] == cluster.REPO_DIR
             assert body["args"][0] in _command_names()
-            assert {"name": "workspace", "mountPath": settings.WORKSPACE} in body["volumeMounts"]
+            assert {"name": "workspace", "mountPath": cluster.WORKSPACE} in body["volumeMounts"]
         if template["name"] in ("monitor", "monitor-failed"):
             continue  # the monitor's exit code is its verdict: no retry node in between
         retry = template["retryStrategy"]
@@ -72,11 +72,11 @@ def test_workflows_definitions__cli_steps_run_the_cli_in_the_image(name: str) ->
 
 
 def _command_names() -> set[str]:
-    """Every subcommand named in pipelines/commands.py (the one place)."""
-    builders = [getattr(commands, n) for n in dir(commands) if not n.isupper()]
+    """Every subcommand named in pipelines/cli_args.py (the one place)."""
+    builders = [getattr(cli_args, n) for n in dir(cli_args) if not n.isupper()]
     names = set()
     for builder in builders:
-        if callable(builder) and builder.__module__ == commands.__name__:
+        if callable(builder) and builder.__module__ == cli_args.__name__:
             count = builder.__code__.co_argcount
             names.add(builder(*["x"] * count)[0])
     return names
@@ -85,10 +85,10 @@ def _command_names() -> set[str]:
 @pytest.mark.parametrize("name", sorted(TEMPLATES))
 def test_workflows_definitions__run_settings(name: str) -> None:
     spec = TEMPLATES[name]["spec"]
-    assert spec["serviceAccountName"] == settings.SERVICE_ACCOUNT
+    assert spec["serviceAccountName"] == cluster.SERVICE_ACCOUNT
     claim = spec["volumeClaimTemplates"][0]
-    assert claim["metadata"]["name"] == settings.WORKSPACE_VOLUME
-    assert claim["spec"]["resources"]["requests"]["storage"] == settings.WORKSPACE_SIZE
+    assert claim["metadata"]["name"] == cluster.WORKSPACE_VOLUME
+    assert claim["spec"]["resources"]["requests"]["storage"] == cluster.WORKSPACE_SIZE
     assert 0 < spec["activeDeadlineSeconds"] <= 6 * 3600
     assert spec["parallelism"] >= 2
     assert spec["ttlStrategy"]["secondsAfterFailure"] > 0
@@ -109,7 +109,7 @@ def test_workflows_definitions__secrets_are_referenced_by_name_only() -> None:
             for source in body.get("envFrom", []):
                 assert source["secretRef"]["optional"] is True
                 referenced.add(source["secretRef"]["name"])
-    assert referenced == {settings.GIT_SECRET, settings.STORAGE_SECRET, settings.MLFLOW_SECRET}
+    assert referenced == {cluster.GIT_SECRET, cluster.STORAGE_SECRET, cluster.MLFLOW_SECRET}
 
 
 def test_workflows_definitions__boundary_steps_are_marked_for_the_local_executor() -> None:
@@ -117,8 +117,8 @@ def test_workflows_definitions__boundary_steps_are_marked_for_the_local_executor
         template["name"]
         for doc in TEMPLATES.values()
         for template in doc["spec"]["templates"]
-        if template.get("metadata", {}).get("annotations", {}).get(settings.LOCAL_ANNOTATION)
-        == settings.LOCAL_SKIP
+        if template.get("metadata", {}).get("annotations", {}).get(cluster.LOCAL_ANNOTATION)
+        == cluster.LOCAL_SKIP
     }
     assert marked == BOUNDARY
 
@@ -159,7 +159,7 @@ def test_workflows_definitions__schedules_run_the_installed_templates() -> None:
 def test_workflows_definitions__every_dvc_stage_runs_in_training() -> None:
     """dvc-push records the run with `dvc commit`, which is only true if every stage ran."""
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
-    program = " ".join(commands.PROGRAM) + " "
+    program = " ".join(cli_args.PROGRAM) + " "
     in_dvc = {
         stage["cmd"].removeprefix(program).split()[0]
         for stage in stages.values()
@@ -174,17 +174,17 @@ def test_workflows_definitions__every_dvc_stage_runs_in_training() -> None:
 def test_workflows_definitions__commands_match_dvc_yaml() -> None:
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
     for name in ("ingest", "split", "evaluate"):
-        builder = getattr(commands, name)
-        assert stages[name]["cmd"] == " ".join([*commands.PROGRAM, *builder()])
+        builder = getattr(cli_args, name)
+        assert stages[name]["cmd"] == " ".join([*cli_args.PROGRAM, *builder()])
 
 
 def test_workflows_definitions__rbac_allows_what_the_pods_do() -> None:
-    role = DOCUMENTS[("Role", settings.SERVICE_ACCOUNT)]
+    role = DOCUMENTS[("Role", cluster.SERVICE_ACCOUNT)]
     granted = {(r, v) for rule in role["rules"] for r in rule["resources"] for v in rule["verbs"]}
     assert {("workflowtaskresults", "create"), ("workflowtaskresults", "patch")} <= granted
     assert ("workflows", "create") in granted  # the drift branch submits training
-    binding = DOCUMENTS[("RoleBinding", settings.SERVICE_ACCOUNT)]
-    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": settings.SERVICE_ACCOUNT}]
+    binding = DOCUMENTS[("RoleBinding", cluster.SERVICE_ACCOUNT)]
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": cluster.SERVICE_ACCOUNT}]
 
 
 def _monitor_exiting_with(code: int) -> Doc:
@@ -199,7 +199,7 @@ def _monitor_exiting_with(code: int) -> Doc:
 @pytest.mark.parametrize(
     ("code", "phase", "retrain", "failed"),
     [
-        (commands.DRIFT_EXIT_CODE, "Succeeded", "Succeeded", "Skipped"),
+        (cli_args.DRIFT_EXIT_CODE, "Succeeded", "Succeeded", "Skipped"),
         (0, "Succeeded", "Omitted", "Omitted"),
         (1, "Failed", "Skipped", "Failed"),
     ],
@@ -207,7 +207,7 @@ def _monitor_exiting_with(code: int) -> Doc:
 def test_workflows_definitions__monitor_exit_code_decides_the_branch(
     tmp_path: pathlib.Path, code: int, phase: str, retrain: str, failed: str
 ) -> None:
-    executor = LocalExecutor(mounts={settings.REPO_DIR: tmp_path}, library=TEMPLATES)
+    executor = LocalExecutor(mounts={cluster.REPO_DIR: tmp_path}, library=TEMPLATES)
     run = executor.run(_monitor_exiting_with(code))
     assert (run.phase, run.tasks["retrain"].phase, run.tasks["monitor-failed"].phase) == (
         phase,

@@ -158,7 +158,7 @@ def test_executor__unhandled_failure_stops_the_run(executor: LocalExecutor) -> N
     assert list(run.tasks) == ["a"]
 
 
-def test_executor__boundary_and_missing_commands_are_reported_not_run(
+def test_executor__boundary_steps_are_reported_not_run(
     executor: LocalExecutor, tmp_path: pathlib.Path
 ) -> None:
     boundary = _shell(
@@ -166,26 +166,31 @@ def test_executor__boundary_and_missing_commands_are_reported_not_run(
         "touch pushed",
         metadata={"annotations": {"fraudops/local": "skip", "fraudops/local-reason": "network"}},
     )
-    missing = {
-        "name": "future",
-        "container": {"image": "x", "command": ["python", "-m", "fraudops"], "args": ["no-such"]},
-    }
     doc = _workflow(
         tasks=[
             {"name": "push", "template": "push"},
-            {"name": "future", "template": "future", "depends": "push"},
-            {"name": "after", "template": "after", "depends": "future"},
+            {"name": "after", "template": "after", "depends": "push"},
         ],
-        templates=[boundary, missing, _shell("after", "echo '{{tasks.future.exitCode}}'")],
+        templates=[boundary, _shell("after", "echo '{{tasks.push.exitCode}}'")],
     )
     run = executor.run(doc)
     assert run.phase == "Succeeded", run.report()
     assert not (tmp_path / "pushed").exists()
     assert [n.task for n in run.nodes("boundary")] == ["push"]
     assert run.nodes("boundary")[0].reason == "network"
-    assert [n.task for n in run.nodes("missing-command")] == ["future"]
     assert run.tasks["after"].nodes[0].stdout.strip() == "0"
     assert "not run (boundary: network)" in run.report()
+
+
+def test_executor__a_command_the_cli_lacks_fails_its_step(executor: LocalExecutor) -> None:
+    missing = {
+        "name": "future",
+        "container": {"image": "x", "command": ["python", "-m", "fraudops"], "args": ["no-such"]},
+    }
+    doc = _workflow(tasks=[{"name": "future", "template": "future"}], templates=[missing])
+    run = executor.run(doc)
+    assert run.phase == "Failed", run.report()
+    assert run.tasks["future"].nodes[0].exit_code != 0
 
 
 def test_executor__unresolved_variable_is_an_error(executor: LocalExecutor) -> None:

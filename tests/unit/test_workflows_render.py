@@ -11,7 +11,7 @@ from hera.workflows import CronWorkflow, WorkflowTemplate
 
 from pipelines import render
 from pipelines.__main__ import main
-from pipelines.settings import DEFAULT_IMAGE, IMAGE_ENV, Settings
+from pipelines.cluster import DEFAULT_IMAGE, IMAGE_ENV, Rendering
 from tests.helpers import REPO
 
 ARGO_DIR = REPO / render.OUT_DIR
@@ -22,7 +22,7 @@ def test_workflows_render__committed_yaml_matches_the_definitions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv(IMAGE_ENV, raising=False)
-    problems = render.differences(ARGO_DIR, Settings.from_env())
+    problems = render.differences(ARGO_DIR, Rendering.from_env())
     assert problems == [], "deploy/argo is out of date; run `make workflows`:\n" + "\n".join(
         problems
     )
@@ -81,10 +81,10 @@ def _images(text: str) -> list[str]:
 
 def test_workflows_render__image_is_set_once_and_overridable() -> None:
     custom = "registry.example.com/team/fraud:1.2.3"
-    assert Settings.from_env({IMAGE_ENV: custom}).image == custom
-    assert Settings.from_env({}).image == DEFAULT_IMAGE
-    default = {item.filename: item.text for item in render.rendered(Settings())}
-    override = {item.filename: item.text for item in render.rendered(Settings(image=custom))}
+    assert Rendering.from_env({IMAGE_ENV: custom}).image == custom
+    assert Rendering.from_env({}).image == DEFAULT_IMAGE
+    default = {item.filename: item.text for item in render.rendered(Rendering())}
+    override = {item.filename: item.text for item in render.rendered(Rendering(image=custom))}
     for name, text in override.items():
         assert text.replace(custom, DEFAULT_IMAGE) == default[name], name
         assert set(_images(text)) <= {custom}, name

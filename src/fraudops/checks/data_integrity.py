@@ -9,7 +9,7 @@ import typing
 import numpy as np
 import pandas as pd
 
-from fraudops.checks.contract import check_contract
+from fraudops.checks.declared_columns import check_contract
 from fraudops.checks.runner import Roles, SuiteRun, make_dataset, run_gate
 from fraudops.checks.spec import Spec, largest, ratio
 from fraudops.config import Checks, Columns

@@ -12,14 +12,14 @@ import os
 import types
 import warnings
 
-from fraudops import settings
+from fraudops.environment import quiet_third_parties
 
 TELEMETRY_VARIABLE = "DISABLE_DEEPCHECKS_ANONYMOUS_TELEMETRY"
 
 
 def deepchecks_module(name: str = "deepchecks.tabular") -> types.ModuleType:
     """Import a Deepchecks module with its telemetry off (whatever the caller's environment)."""
-    settings.quiet_third_parties()
+    quiet_third_parties()
     if not os.environ.get(TELEMETRY_VARIABLE):
         os.environ[TELEMETRY_VARIABLE] = "1"  # an empty value would not switch it off
     with warnings.catch_warnings():

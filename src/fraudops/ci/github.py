@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import httpx
 
+from fraudops.environment import load_environment
 from fraudops.errors import FraudopsError
 
 MARKER = "<!-- fraudops-pr-report -->"
-API = "https://api.github.com"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,13 +44,17 @@ def upsert_comment(client: httpx.Client, repo: str, pr: int, body: str) -> Comme
 
 
 def github_client(
-    token: str | None = None, base_url: str = API, transport: httpx.BaseTransport | None = None
+    token: str | None = None,
+    base_url: str | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
-    token = token or os.environ.get("GITHUB_TOKEN")
+    """A client of GitHub's REST API (``GITHUB_API_URL``, as GitHub Actions sets it)."""
+    env = load_environment()
+    token = token or env.github_token
     if not token:
         raise FraudopsError("GITHUB_TOKEN is not set: cannot post the pull-request comment")
     return httpx.Client(
-        base_url=base_url,
+        base_url=base_url or env.github_api_url,
         transport=transport,
         timeout=30,
         headers={

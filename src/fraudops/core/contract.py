@@ -13,8 +13,9 @@ import pandas as pd
 import pydantic
 
 from fraudops.config import Columns
+from fraudops.core.feature_rules import DEFAULT_LOWER_BOUND, NumericRange, known_category
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2  # 2: model_version (the bundle's timestamp) became bundle_version
 
 
 class Feature(pydantic.BaseModel):
@@ -23,9 +24,15 @@ class Feature(pydantic.BaseModel):
     name: str
     kind: typing.Literal["numeric", "categorical"]
     dtype: str
-    minimum: float | None = None
+    minimum: float | None = None  # seen in training (not enforced)
     maximum: float | None = None
+    lower_bound: float | None = None  # allowed range (enforced; None: unbounded)
+    upper_bound: float | None = None
     categories: list[str] | None = None
+
+    @property
+    def allowed_range(self) -> NumericRange:
+        return NumericRange(self.lower_bound, self.upper_bound)
 
 
 class Contract(pydantic.BaseModel):
@@ -33,7 +40,7 @@ class Contract(pydantic.BaseModel):
 
     contract_version: int = CONTRACT_VERSION
     model_name: str
-    model_version: str
+    bundle_version: str
     classifier: str
     id_column: str
     timestamp_column: str
@@ -80,6 +87,7 @@ def describe_features(frame: pd.DataFrame, columns: Columns) -> list[Feature]:
                 dtype="int" if integer else "float",
                 minimum=float(np.nanmin(values)),
                 maximum=float(np.nanmax(values)),
+                lower_bound=DEFAULT_LOWER_BOUND,
             )
         )
     for name in columns.categorical:
@@ -91,28 +99,30 @@ def describe_features(frame: pd.DataFrame, columns: Columns) -> list[Feature]:
 
 
 def row_problems(frame: pd.DataFrame, contract: Contract) -> pd.Series:
-    """Why each row breaks the contract ("" when it does not): missing values, wrong types,
-    negative or non-finite numbers, unknown categories. Ranges seen in training are not
-    enforced: values outside them are valid inputs and a matter for drift monitoring."""
+    """Why each row breaks the contract ("" when it does not): missing values, numbers that
+    are not allowed (``fraudops.core.feature_rules``), unknown categories."""
     reasons = pd.Series("", index=frame.index, dtype=object)
 
-    def add(mask: pd.Series, text: str) -> None:
-        reasons.loc[mask] = reasons.loc[mask] + np.where(reasons.loc[mask] == "", "", "; ") + text
+    def add(mask: pd.Series | np.ndarray, text: str | pd.Series) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        body = text[mask] if isinstance(text, pd.Series) else text
+        reasons.loc[mask] = reasons.loc[mask] + np.where(reasons.loc[mask] == "", "", "; ") + body
 
     for feature in contract.features:
         if feature.name not in frame.columns:
-            add(pd.Series(True, index=frame.index), f"{feature.name}: missing")
+            add(np.ones(len(frame), dtype=bool), f"{feature.name}: missing")
             continue
         column = frame[feature.name]
-        missing = column.isna()
+        missing = column.isna().to_numpy()
         add(missing, f"{feature.name}: missing")
         if feature.kind == "numeric":
-            numbers = pd.to_numeric(column, errors="coerce")
-            add(~missing & numbers.isna(), f"{feature.name}: not a number")
-            finite = numbers.notna() & ~np.isfinite(numbers.astype(float))
-            add(finite, f"{feature.name}: not finite")
-            add(numbers < 0, f"{feature.name}: negative")
+            problems = feature.allowed_range.problems(column)
+            add((problems != "").to_numpy(), feature.name + ": " + problems)
         else:
-            allowed = set(feature.categories or [])
-            add(~missing & ~column.astype(str).isin(allowed), f"{feature.name}: unknown category")
+            add(
+                ~missing & ~known_category(column, feature.categories),
+                f"{feature.name}: unknown category",
+            )
     return reasons

@@ -36,3 +36,17 @@ def split_by_time(
             f"data spans {stamps.min()} to {stamps.max()} (split.test_start / split.test_fraction)"
         )
     return TimeSplit(train.reset_index(drop=True), test.reset_index(drop=True), cut)
+
+
+@dataclasses.dataclass(frozen=True)
+class FitValidation:
+    fit: pd.DataFrame  # what the model learns from
+    validation: pd.DataFrame  # what picks the threshold (and the monitoring reference)
+
+
+def fit_validation_split(frame: pd.DataFrame, timestamp: str, fraction: float) -> FitValidation:
+    """The training period split again by time: the model fits the earlier part, and the
+    latest ``fraction`` (from the start of the day it begins on) picks the threshold."""
+    cut = time_cut(pd.to_datetime(frame[timestamp]), fraction)
+    parts = split_by_time(frame, timestamp, test_start=cut.date(), test_fraction=0.5)
+    return FitValidation(fit=parts.train, validation=parts.test)

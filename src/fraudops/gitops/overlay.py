@@ -19,7 +19,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from fraudops.errors import FraudopsError
 from fraudops.gitops.record import Release
 
-DEPLOY = pathlib.Path("deploy")
 KUSTOMIZATION = "kustomization.yaml"
 # The image name in deploy/base: a match key for kustomize `images`, never pulled itself.
 BASE_IMAGE = "ghcr.io/OWNER/fraudops"

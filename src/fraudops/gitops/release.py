@@ -23,10 +23,10 @@ def build_release(
     image: ImageRef,
     model_version: str,
 ) -> Release:
-    if str(report.get("model_version")) != contract.model_version:
+    if str(report.get("bundle_version")) != contract.bundle_version:
         raise FraudopsError(
-            f"metrics.json is for bundle {report.get('model_version')} but the bundle is "
-            f"{contract.model_version}: run `dvc repro` (or `dvc pull`) so they match"
+            f"metrics.json is for bundle {report.get('bundle_version')} but the bundle is "
+            f"{contract.bundle_version}: run `dvc repro` (or `dvc pull`) so they match"
         )
     if not model_version.isdigit() or int(model_version) < 1:
         raise FraudopsError(
@@ -35,7 +35,7 @@ def build_release(
     return Release(
         model_name=contract.model_name,
         model_version=str(int(model_version)),
-        bundle_version=contract.model_version,
+        bundle_version=contract.bundle_version,
         bundle_checksum=contract.checksum,
         image=image.name,
         digest=image.digest,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
 import subprocess
+
+from fraudops.environment import load_environment
 
 
 def git_commit(cwd: pathlib.Path | None = None) -> str:
     """HEAD's SHA (``GITHUB_SHA`` in CI), with ``-dirty`` when tracked files changed."""
-    if os.environ.get("GITHUB_SHA"):
-        return os.environ["GITHUB_SHA"]
+    ci_sha = load_environment().github_sha
+    if ci_sha:
+        return ci_sha
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True

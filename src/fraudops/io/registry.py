@@ -12,6 +12,7 @@ import json
 import typing
 
 from fraudops.errors import FraudopsError
+from fraudops.io import mlflow_store
 from fraudops.io.check_reports import CheckRow, summarize
 
 if typing.TYPE_CHECKING:
@@ -36,7 +37,7 @@ def version_tags(
         "git_commit": contract.git_commit,
         "data_hash": contract.data_hash,
         "params_hash": contract.params_hash,
-        "bundle_version": contract.model_version,
+        "bundle_version": contract.bundle_version,
         "bundle_checksum": contract.checksum,
         "classifier": contract.classifier,
         "threshold": f"{contract.threshold:.6g}",
@@ -46,11 +47,30 @@ def version_tags(
 
 
 def _client(tracking_uri: str) -> MlflowClient:
-    import mlflow
+    return mlflow_store.client(tracking_uri)
 
-    mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_registry_uri(tracking_uri)
-    return mlflow.MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+
+def _logged_model_id(client: MlflowClient, run_id: str) -> str | None:
+    """The model the training run logged (MLflow 3 keeps it as a logged model of the run)."""
+    run = client.get_run(run_id)
+    outputs = run.outputs.model_outputs if run.outputs else []
+    return outputs[-1].model_id if outputs else None
+
+
+def _create_version(client: MlflowClient, name: str, run_id: str, tags: dict[str, str]) -> str:
+    from mlflow.exceptions import MlflowException
+
+    try:
+        client.create_registered_model(name)
+    except MlflowException as error:
+        if error.error_code not in {"RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS"}:
+            raise
+    model_id = _logged_model_id(client, run_id)
+    source = f"models:/{model_id}" if model_id else f"runs:/{run_id}/model"
+    version = client.create_model_version(
+        name, source=source, run_id=run_id, tags=tags, model_id=model_id
+    )
+    return str(version.version)
 
 
 def register_bundle(
@@ -62,7 +82,6 @@ def register_bundle(
     alias: str | None = None,
 ) -> RegisteredVersion:
     """Register the bundle's MLflow run model as a version of ``contract.model_name``."""
-    import mlflow
     from mlflow.exceptions import MlflowException
 
     run_id = contract.mlflow_run_id
@@ -88,11 +107,11 @@ def register_bundle(
             for key, value in tags.items():
                 client.set_model_version_tag(name, version, key, value)
         else:
-            version = str(mlflow.register_model(f"runs:/{run_id}/model", name, tags=tags).version)
+            version = _create_version(client, name, run_id, tags)
         client.update_model_version(
             name,
             version,
-            description=f"bundle {contract.model_version} trained from commit "
+            description=f"bundle {contract.bundle_version} trained from commit "
             f"{contract.git_commit}",
         )
         if alias:

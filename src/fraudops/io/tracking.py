@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import pathlib
 import tempfile
 import typing
@@ -11,7 +12,9 @@ import typing
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from fraudops import settings
+from fraudops.io import mlflow_store
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -19,10 +22,10 @@ def training_run(model_name: str, tags: dict[str, str]) -> typing.Iterator[str]:
     """Start an MLflow run in the model's experiment; yield its id."""
     import mlflow
 
-    mlflow.set_tracking_uri(settings.tracking_uri())
-    mlflow.set_experiment(settings.experiment_name(model_name))
-    with mlflow.start_run(tags=tags) as run:
-        yield run.info.run_id
+    with mlflow_store.use_tracking():
+        mlflow.set_experiment(mlflow_store.experiment_name(model_name))
+        with mlflow.start_run(tags=tags) as run:
+            yield run.info.run_id
 
 
 def log_training(
@@ -60,6 +63,26 @@ def log_training(
             path = pathlib.Path(folder) / name
             path.write_text(json.dumps(payload, indent=2, default=str))
             mlflow.log_artifact(str(path))
+
+
+def log_test_metrics(run_id: str | None, metrics: dict[str, float]) -> None:
+    """Add the test-period metrics to the training run (as ``test_<name>``), when its store is
+    reachable: a warning otherwise, since the metrics are also in metrics.json."""
+    if not run_id:
+        return
+    import time
+
+    from mlflow.entities import Metric
+    from mlflow.exceptions import MlflowException
+
+    now = int(time.time() * 1000)
+    try:
+        mlflow_store.client().log_batch(
+            run_id,
+            metrics=[Metric(f"test_{k}", v, now, 0) for k, v in metrics.items() if v == v],
+        )
+    except MlflowException as error:
+        log.warning("could not add test metrics to MLflow run %s: %s", run_id, error)
 
 
 def _version(package: str) -> str:

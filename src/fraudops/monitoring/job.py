@@ -78,11 +78,11 @@ def read_test_metrics(path: pathlib.Path, contract: Contract) -> dict[str, float
     if not path.is_file():
         raise FraudopsError(f"{path} not found: labels need the model's test metrics (dvc repro)")
     body = json.loads(path.read_text())
-    version = body.get("model_version")
-    if version is not None and version != contract.model_version:
+    version = body.get("bundle_version")
+    if version is not None and version != contract.bundle_version:
         raise FraudopsError(
             f"{path} holds test metrics of model version {version}, but the bundle is "
-            f"{contract.model_version}: run `dvc repro evaluate`"
+            f"{contract.bundle_version}: run `dvc repro evaluate`"
         )
     return {str(k): float(v) for k, v in body["model"].items()}
 
@@ -134,11 +134,11 @@ def monitor(
             f"only {len(records)} usable prediction records {where} in {logs}; drift is judged "
             f"from {cfg.min_rows} (monitoring.min_rows): widen the window ({scan.describe()})"
         )
-    others = {v: n for v, n in scan.model_versions.items() if v != contract.model_version}
+    others = {v: n for v, n in scan.bundle_versions.items() if v != contract.bundle_version}
     if others:
         log.warning(
             "records from other model versions than the bundle's %s: %s",
-            contract.model_version,
+            contract.bundle_version,
             others,
         )
     labelled, performance, test_metrics = _labelled(

@@ -35,7 +35,7 @@ OPEN_GLOB = "predictions-*.jsonl.open"
 RECORD_ID, LOGGED_AT, VERSION, SCORE, DECISION = (
     "record_id",
     "logged_at",
-    "model_version",
+    "bundle_version",
     "score",
     "decision",
 )
@@ -75,7 +75,7 @@ class LogScan:
     incomplete: int = 0
     malformed: list[Problem] = dataclasses.field(default_factory=list)
     invalid: list[Problem] = dataclasses.field(default_factory=list)
-    model_versions: dict[str, int] = dataclasses.field(default_factory=dict)
+    bundle_versions: dict[str, int] = dataclasses.field(default_factory=dict)
     seen_from: dt.datetime | None = None
     seen_until: dt.datetime | None = None
 
@@ -192,7 +192,7 @@ def _to_frame(collected: _Collected, contract: Contract, scan: LogScan) -> pd.Da
         {
             RECORD_ID: [r.record_id for r in records],
             LOGGED_AT: pd.to_datetime(collected.stamps, utc=True),
-            VERSION: [r.model_version for r in records],
+            VERSION: [r.bundle_version for r in records],
             SCORE: np.array([r.score for r in records], dtype=float),
             DECISION: np.array([r.decision for r in records], dtype=bool),
         }
@@ -207,7 +207,7 @@ def _to_frame(collected: _Collected, contract: Contract, scan: LogScan) -> pd.Da
     before = len(frame)
     frame = frame.drop_duplicates(RECORD_ID, keep="first")
     scan.duplicates = before - len(frame)
-    scan.model_versions = dict(collections.Counter(frame[VERSION]))
+    scan.bundle_versions = dict(collections.Counter(frame[VERSION]))
     return frame.sort_values(LOGGED_AT, kind="stable").reset_index(drop=True)
 
 

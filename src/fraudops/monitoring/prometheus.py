@@ -24,7 +24,7 @@ BASE = ("model", "version")
 
 def build_registry(report: MonitorReport) -> CollectorRegistry:
     registry = CollectorRegistry()
-    model = {"model": report.contract.model_name, "version": report.contract.model_version}
+    model = {"model": report.contract.model_name, "version": report.contract.bundle_version}
 
     def gauge(name: str, text: str, *extra: str) -> Gauge:
         return Gauge(f"fraudops_monitoring_{name}", text, [*BASE, *extra], registry=registry)

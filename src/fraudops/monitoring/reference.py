@@ -17,12 +17,12 @@ import pathlib
 
 import pandas as pd
 
-from fraudops.config import Params
+from fraudops.config import MonitoringReference
 from fraudops.core.contract import Contract
 from fraudops.errors import FraudopsError
 from fraudops.io.bundle import verify_bundle
 from fraudops.io.files import atomic_dir, file_md5
-from fraudops.scoring.engine import engine_name_from_env, load_engine
+from fraudops.scoring.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -34,29 +34,29 @@ SCORE = "score"
 @dataclasses.dataclass(frozen=True)
 class Reference:
     frame: pd.DataFrame  # the contract's features, the label and ``score``
-    model_version: str
+    bundle_version: str
     source: str
 
 
 def build_reference(
-    *, params: Params, train_path: pathlib.Path, bundle_dir: pathlib.Path, out_dir: pathlib.Path
+    *,
+    validation: pd.DataFrame,
+    engine: Engine,
+    cfg: MonitoringReference,
+    out_dir: pathlib.Path,
+    source: str,
 ) -> Reference:
-    """Score a sample of the training period's validation part and write ``out_dir``."""
-    from fraudops.stages.tune import fit_and_validation
-
-    engine = load_engine(bundle_dir, engine_name_from_env())
+    """Score a sample of ``validation`` (the training period's validation part) with the
+    bundle's engine and write ``out_dir``."""
     contract = engine.contract
-    cfg = params.monitoring.reference
-    validation = fit_and_validation(params, train_path).validation
     sample = validation.sample(n=min(cfg.rows, len(validation)), random_state=cfg.seed)
     frame = sample[[*contract.feature_names, contract.label]].reset_index(drop=True)
     frame[SCORE] = engine.predict_proba(frame)
-    source = f"validation part of the training period ({train_path})"
     with atomic_dir(out_dir) as temp:
         frame.to_parquet(temp / DATA_FILE, index=False)
         meta = {
             "model_name": contract.model_name,
-            "model_version": contract.model_version,
+            "bundle_version": contract.bundle_version,
             "bundle_checksum": contract.checksum,
             "rows": len(frame),
             "fraud_rate": float(frame[contract.label].mean()),
@@ -65,7 +65,7 @@ def build_reference(
         }
         (temp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     log.info("reference: %d rows of %s written to %s", len(frame), source, out_dir)
-    return Reference(frame=frame, model_version=contract.model_version, source=source)
+    return Reference(frame=frame, bundle_version=contract.bundle_version, source=source)
 
 
 def load_reference(directory: pathlib.Path, contract: Contract) -> Reference:
@@ -79,7 +79,7 @@ def load_reference(directory: pathlib.Path, contract: Contract) -> Reference:
     if meta.get("bundle_checksum") != contract.checksum:
         raise FraudopsError(
             f"the monitoring reference at {directory} was built for model version "
-            f"{meta.get('model_version')}, not for the bundle's {contract.model_version}: "
+            f"{meta.get('bundle_version')}, not for the bundle's {contract.bundle_version}: "
             "run `dvc repro reference`"
         )
     if file_md5(data_path) != meta.get("md5"):
@@ -88,7 +88,7 @@ def load_reference(directory: pathlib.Path, contract: Contract) -> Reference:
     missing = [c for c in [*contract.feature_names, SCORE] if c not in frame.columns]
     if missing:
         raise FraudopsError(f"{data_path} lacks column(s): {', '.join(missing)}")
-    return Reference(frame=frame, model_version=str(meta["model_version"]), source=meta["source"])
+    return Reference(frame=frame, bundle_version=str(meta["bundle_version"]), source=meta["source"])
 
 
 def load_checked(

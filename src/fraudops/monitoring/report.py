@@ -121,12 +121,12 @@ def to_json(report: MonitorReport, outputs: dict[str, str]) -> dict[str, typing.
         },
         "model": {
             "name": report.contract.model_name,
-            "version": report.contract.model_version,
+            "version": report.contract.bundle_version,
             "threshold": report.contract.threshold,
         },
         "records": {
             **scan.counts(),
-            "model_versions": scan.model_versions,
+            "bundle_versions": scan.bundle_versions,
             "open_files_skipped": scan.open_files_skipped,
             "empty_files": scan.empty_files,
             "problems": [dataclasses.asdict(p) for p in problems],
@@ -247,7 +247,7 @@ def write_html_report(
     problems = [[p.file, p.line, p.reason] for p in [*scan.malformed, *scan.invalid][:20]]
     parts = [
         f"<h1>Monitoring {html.escape(report.contract.model_name)} "
-        f"{html.escape(report.contract.model_version)}</h1>",
+        f"{html.escape(report.contract.bundle_version)}</h1>",
         f"<p>Window {window.since:%Y-%m-%d %H:%M} to {window.until:%Y-%m-%d %H:%M} UTC; "
         f"{counts['used']} records used.</p>",
         _verdict(report),

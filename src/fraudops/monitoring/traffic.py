@@ -106,7 +106,7 @@ def _records(
             request_id=f"{run}-{index:09d}",
             logged_at=stamp.to_pydatetime(),
             model_name=contract.model_name,
-            model_version=contract.model_version,
+            bundle_version=contract.bundle_version,
             score=float(score),
             decision=bool(score >= contract.threshold),
             features=values,

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CHUNK_ROWS = 100_000
 SCORE = "score"
 DECISION = "decision"
-MODEL_VERSION = "model_version"
+BUNDLE_VERSION = "bundle_version"
 ROW = "row"
 REASON = "reason"
 
@@ -49,7 +49,7 @@ def scores_schema(contract: Contract) -> pa.Schema:
             (contract.id_column, pa.string()),
             (SCORE, pa.float64()),
             (DECISION, pa.bool_()),
-            (MODEL_VERSION, pa.string()),
+            (BUNDLE_VERSION, pa.string()),
         ]
     )
 
@@ -115,7 +115,7 @@ def scores_table(checked: CheckedChunk, probabilities: np.ndarray, contract: Con
             contract.id_column: checked.ids,
             SCORE: pa.array(probabilities, pa.float64()),
             DECISION: pa.array(probabilities >= contract.threshold, pa.bool_()),
-            MODEL_VERSION: pa.repeat(contract.model_version, len(probabilities)),
+            BUNDLE_VERSION: pa.repeat(contract.bundle_version, len(probabilities)),
         },
         schema=scores_schema(contract),
     )
@@ -255,7 +255,7 @@ def score_batch(
     started = time.perf_counter()
     with (
         _parquet_sink(
-            layout, layout.scores(shard), scores_schema(contract), [MODEL_VERSION]
+            layout, layout.scores(shard), scores_schema(contract), [BUNDLE_VERSION]
         ) as scores_out,
         _parquet_sink(
             layout, layout.rejects(shard), rejects_schema(contract), [REASON]
@@ -290,7 +290,7 @@ def score_batch(
         chunk_rows=chunk_rows,
         engine=engine.name,
         model_name=contract.model_name,
-        model_version=contract.model_version,
+        bundle_version=contract.bundle_version,
         bundle_checksum=contract.checksum,
         rows_in=rows_in,
         scored=scored,

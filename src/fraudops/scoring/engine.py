@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import pathlib
 import typing
 
@@ -22,16 +21,15 @@ import numpy as np
 import pandas as pd
 
 from fraudops.core.contract import Contract
+from fraudops.environment import EngineName, load_environment
 from fraudops.errors import FraudopsError
 from fraudops.io.bundle import load_bundle, verify_bundle
 
-EngineName = typing.Literal["sklearn", "onnx"]
-ENGINE_NAMES: tuple[EngineName, ...] = ("sklearn", "onnx")
-ENGINE_ENV = "FRAUDOPS_ENGINE"
+ENGINE_NAMES: tuple[EngineName, ...] = typing.get_args(EngineName)
 ONNX_FILE = "model.onnx"
 # metadata_props keys written by the export and checked on load
 ONNX_BUNDLE_CHECKSUM = "fraudops.bundle_checksum"
-ONNX_MODEL_VERSION = "fraudops.model_version"
+ONNX_BUNDLE_VERSION = "fraudops.bundle_version"
 ONNX_PROBABILITIES = "probabilities"
 
 
@@ -95,9 +93,7 @@ def onnx_session(model: bytes | pathlib.Path, threads: int | None = None) -> typ
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    setting = os.environ.get("OMP_NUM_THREADS", "")
-    if threads is None and setting.isdigit() and int(setting) > 0:
-        threads = int(setting)
+    threads = threads or load_environment().omp_threads
     if threads:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -128,9 +124,9 @@ def engine_name(value: str, origin: str = "engine") -> EngineName:
     raise FraudopsError(f"{origin}={value!r}: choose {' or '.join(ENGINE_NAMES)}")
 
 
-def engine_name_from_env(default: EngineName = "sklearn") -> EngineName:
-    """The engine named by ``FRAUDOPS_ENGINE`` (unset or empty: ``default``)."""
-    return engine_name(os.environ.get(ENGINE_ENV, "") or default, ENGINE_ENV)
+def engine_name_from_env() -> EngineName:
+    """The engine named by ``FRAUDOPS_ENGINE`` (unset or empty: sklearn)."""
+    return load_environment().engine
 
 
 def find_onnx(bundle_dir: pathlib.Path | str) -> pathlib.Path:
@@ -158,8 +154,8 @@ def load_onnx_engine(
     if exported_from != contract.checksum:
         raise FraudopsError(
             f"{onnx_path} was exported from another model bundle "
-            f"(version {meta.get(ONNX_MODEL_VERSION, 'unknown')}, this bundle is "
-            f"{contract.model_version}); rerun the export (`dvc repro export_onnx`)"
+            f"(version {meta.get(ONNX_BUNDLE_VERSION, 'unknown')}, this bundle is "
+            f"{contract.bundle_version}); rerun the export (`dvc repro export_onnx`)"
         )
     return OnnxEngine(session=session, contract=contract)
 

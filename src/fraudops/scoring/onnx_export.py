@@ -23,7 +23,7 @@ import pandas as pd
 from fraudops.core.contract import Contract
 from fraudops.scoring.engine import (
     ONNX_BUNDLE_CHECKSUM,
-    ONNX_MODEL_VERSION,
+    ONNX_BUNDLE_VERSION,
     ONNX_PROBABILITIES,
     OnnxEngine,
 )
@@ -80,10 +80,10 @@ def convert_pipeline(pipeline: typing.Any, contract: Contract) -> onnx.ModelProt
     outputs = [output.name for output in model.graph.output]
     if ONNX_PROBABILITIES not in outputs:
         raise RuntimeError(f"the converted model has no {ONNX_PROBABILITIES!r} output: {outputs}")
-    model.doc_string = f"{contract.model_name} {contract.model_version} ({contract.classifier})"
+    model.doc_string = f"{contract.model_name} {contract.bundle_version} ({contract.classifier})"
     for key, value in {
         ONNX_BUNDLE_CHECKSUM: contract.checksum,
-        ONNX_MODEL_VERSION: contract.model_version,
+        ONNX_BUNDLE_VERSION: contract.bundle_version,
         "fraudops.model_name": contract.model_name,
     }.items():
         entry = model.metadata_props.add()

@@ -8,14 +8,9 @@ by size; a file is complete once it no longer ends in ``.jsonl.open``.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pathlib
 import typing
 
 import pydantic
-
-LOG_DIR_ENV = "FRAUDOPS_PREDICTION_LOG_DIR"
-DEFAULT_LOG_DIR = pathlib.Path("logs/predictions")
 
 
 class PredictionRecord(pydantic.BaseModel):
@@ -25,11 +20,7 @@ class PredictionRecord(pydantic.BaseModel):
     request_id: str
     logged_at: dt.datetime  # UTC
     model_name: str
-    model_version: str
+    bundle_version: str
     score: float
     decision: bool
     features: dict[str, typing.Any]
-
-
-def log_dir() -> pathlib.Path:
-    return pathlib.Path(os.environ.get(LOG_DIR_ENV, str(DEFAULT_LOG_DIR)))

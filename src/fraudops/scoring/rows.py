@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from fraudops.core.contract import Contract, row_problems
+from fraudops.core.feature_rules import known_category
 
 
 def _is_text(column: pd.Series) -> bool:
@@ -43,21 +44,18 @@ def prepare_features(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
     )
 
 
-def _surely_valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
-    """A fast first pass: True where a row's features certainly satisfy the contract. It may
-    flag a valid row (e.g. a category of another type), never pass an invalid one: flagged
-    rows get the full check, which also says why."""
+def _valid(frame: pd.DataFrame, contract: Contract) -> np.ndarray:
+    """A fast vector pass of the contract's rules: True where a row's features satisfy it.
+    Rows it flags get ``row_problems``, which also says why."""
     ok = np.ones(len(frame), dtype=bool)
     for feature in contract.features:
         column = frame[feature.name]
         if feature.kind == "numeric":
             if not pd.api.types.is_numeric_dtype(column):
                 column = pd.to_numeric(column, errors="coerce")
-            values = column.to_numpy(dtype=float, na_value=np.nan)
-            with np.errstate(invalid="ignore"):
-                ok &= np.isfinite(values) & (values >= 0)
+            ok &= feature.allowed_range.accepts(column.to_numpy(dtype=float, na_value=np.nan))
         else:
-            ok &= column.isin(feature.categories or []).to_numpy()
+            ok &= known_category(column, feature.categories)
     return ok
 
 
@@ -69,7 +67,7 @@ def reject_reasons(
     ``id_missing`` says where the id is missing when ``frame`` does not hold the ids."""
     if id_missing is None:
         id_missing = frame[contract.id_column].isna().to_numpy()
-    suspect = id_missing | ~_surely_valid(frame, contract)
+    suspect = id_missing | ~_valid(frame, contract)
     if not suspect.any():
         return pd.Series([], index=frame.index[:0], dtype=object)
     found = row_problems(frame.loc[suspect], contract)

@@ -2,7 +2,7 @@
 
 An output folder holds, per shard ``i`` of ``n``::
 
-    part-0000i-of-0000n.parquet           scored rows: id, score, decision, model_version
+    part-0000i-of-0000n.parquet           scored rows: id, score, decision, bundle_version
     _rejects/part-0000i-of-0000n.parquet  rejected rows: id, row, the values as text, reason
     _shards/part-0000i-of-0000n.json      the shard's summary
     _summary.json                         all shards together (written by ``score-merge``,
@@ -93,7 +93,7 @@ class ShardSummary(Counts):
     chunk_rows: int
     engine: str
     model_name: str
-    model_version: str
+    bundle_version: str
     bundle_checksum: str
 
 
@@ -104,7 +104,7 @@ class BatchSummary(Counts):
     chunk_rows: int
     engines: list[str]
     model_name: str
-    model_version: str
+    bundle_version: str
     shard_seconds: list[float]
 
 
@@ -120,7 +120,7 @@ def merge(summaries: list[ShardSummary], out: str) -> BatchSummary:
     if not summaries:
         raise FraudopsError(f"no shard summaries in {out}/{SHARDS_DIR}: run score-batch first")
     shards = _same(summaries, "shards")
-    for field in ("source", "chunk_rows", "model_version", "bundle_checksum"):
+    for field in ("source", "chunk_rows", "bundle_version", "bundle_checksum"):
         _same(summaries, field)
     seen = collections.Counter(s.shard for s in summaries)
     missing = sorted(set(range(shards)) - set(seen))
@@ -143,7 +143,7 @@ def merge(summaries: list[ShardSummary], out: str) -> BatchSummary:
         chunk_rows=summaries[0].chunk_rows,
         engines=sorted({s.engine for s in summaries}),
         model_name=summaries[0].model_name,
-        model_version=summaries[0].model_version,
+        bundle_version=summaries[0].bundle_version,
         rows_in=rows,
         scored=sum(s.scored for s in summaries),
         rejected=sum(s.rejected for s in summaries),

@@ -16,8 +16,8 @@ import sys
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from fraudops.environment import Environment
 from fraudops.errors import FraudopsError
-from fraudops.serving.settings import ENV
 
 BENTOFILE = pathlib.Path("bentofile.yaml")
 # Written before each build; bentofile.yaml points at it.
@@ -92,7 +92,7 @@ def build_bento(*, model_tag: str, root: pathlib.Path) -> BuiltBento:
         f"model={model_tag.replace(':', '-')}",
         ".",
     ]
-    env = {**os.environ, ENV["model_tag"]: model_tag}
+    env = {**os.environ, Environment.variable("model_tag"): model_tag}
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
     tags = [line for line in result.stdout.splitlines() if line.startswith("__tag__:")]
     if result.returncode != 0 or not tags:

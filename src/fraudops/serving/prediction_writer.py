@@ -35,7 +35,7 @@ class ScoredBatch:
 
     logged_at: dt.datetime
     model_name: str
-    model_version: str
+    bundle_version: str
     record_ids: list[str]
     request_ids: list[str]
     scores: list[float]
@@ -51,7 +51,7 @@ class ScoredBatch:
                 request_id=self.request_ids[index],
                 logged_at=self.logged_at,
                 model_name=self.model_name,
-                model_version=self.model_version,
+                bundle_version=self.bundle_version,
                 score=self.scores[index],
                 decision=self.decisions[index],
                 features={name: self.features[name][index] for name in names},

@@ -1,11 +1,12 @@
 """Request and response models derived from a bundle's feature contract.
 
-The OpenAPI page shows exactly what the model accepts: each feature by name and type, ``>= 0``
-on every number, finite numbers only, no extra fields, and for each categorical feature the
-categories seen in training. Any other category is rejected (HTTP 422, naming the field and the
-allowed values) rather than scored: the model has no information about it, and a silent guess
-would hide an upstream change. Values outside the numeric ranges seen in training are accepted;
-they are a matter for drift monitoring, not for the request path.
+The OpenAPI page shows exactly what the model accepts: each feature by name and type, finite
+numbers only and within each feature's allowed range (``fraudops.core.feature_rules``), no
+extra fields, and for each categorical feature the categories seen in training. Any other
+category is rejected (HTTP 422, naming the field and the allowed values) rather than scored:
+the model has no information about it, and a silent guess would hide an upstream change.
+Values outside the numeric ranges seen in training are accepted; they are a matter for drift
+monitoring, not for the request path.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class Prediction(pydantic.BaseModel):
     )
     threshold: float = pydantic.Field(description="the threshold the decision used")
     model_name: str
-    model_version: str
+    bundle_version: str
 
 
 class StampedRequest(pydantic.BaseModel):
@@ -129,7 +130,7 @@ def build_schemas(contract: Contract, *, max_records: int) -> Schemas:
     transaction = pydantic.create_model(
         "Transaction",
         __base__=TransactionBase,
-        __doc__=f"One transaction, as model {contract.model_name} {contract.model_version} "
+        __doc__=f"One transaction, as model {contract.model_name} {contract.bundle_version} "
         "expects it. Unknown categories are rejected (422), not scored.",
         **fields,
     )
@@ -165,9 +166,14 @@ def build_schemas(contract: Contract, *, max_records: int) -> Schemas:
 def _annotation(feature: Feature) -> typing.Any:
     if feature.kind == "categorical":
         return typing.Literal[tuple(feature.categories or ())]
+    allowed = feature.allowed_range
     if feature.dtype == "int":
-        return typing.Annotated[int, pydantic.Field(ge=0, le=MAX_INTEGER)]
-    return typing.Annotated[float, pydantic.Field(ge=0, allow_inf_nan=False)]
+        lower = -MAX_INTEGER if allowed.lower is None else max(allowed.lower, -MAX_INTEGER)
+        upper = MAX_INTEGER if allowed.upper is None else min(allowed.upper, MAX_INTEGER)
+        return typing.Annotated[int, pydantic.Field(ge=lower, le=upper)]
+    return typing.Annotated[
+        float, pydantic.Field(ge=allowed.lower, le=allowed.upper, allow_inf_nan=False)
+    ]
 
 
 def _describe(feature: Feature) -> str:
@@ -176,9 +182,13 @@ def _describe(feature: Feature) -> str:
             f"one of {', '.join(feature.categories or ())}; "
             "any other value is rejected with 422 (unknown category)"
         )
-    kind = "integer" if feature.dtype == "int" else "finite number"
+    rule = feature.allowed_range.describe()
+    if feature.dtype == "int":
+        rule = rule.replace("a finite number", "an integer").replace(
+            "any finite number", "any integer"
+        )
     return (
-        f"{kind} >= 0; seen in training from {feature.minimum:g} to {feature.maximum:g} "
+        f"{rule}; seen in training from {feature.minimum:g} to {feature.maximum:g} "
         "(values outside that range are accepted and monitored for drift)"
     )
 
@@ -191,6 +201,6 @@ def example(contract: Contract) -> dict[str, typing.Any]:
             record[feature.name] = (feature.categories or [""])[0]
             continue
         low, high = feature.minimum or 0.0, feature.maximum or 0.0
-        middle = max(0.0, low + (high - low) / 10)
+        middle = low + (high - low) / 10
         record[feature.name] = round(middle) if feature.dtype == "int" else round(middle, 2)
     return record

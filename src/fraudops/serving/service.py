@@ -2,7 +2,7 @@
 
 Serve it with ``fraudops serve`` (``make serve``) or
 ``bentoml serve fraudops.serving.service:FraudDetection``; the environment configures it (see
-``fraudops.serving.settings`` and docs/serving.md). Importing this module reads the model's
+``fraudops.environment`` and docs/serving.md). Importing this module reads the model's
 contract from the store, because the request and response schemas are built from it; the
 pipeline itself loads when a worker starts, and readiness fails until it has.
 """
@@ -20,11 +20,12 @@ import pydantic
 from bentoml.exceptions import ServiceUnavailable
 from bentoml.validators import ContentType
 
-from fraudops.scoring.engine import engine_name_from_env, load_engine
+from fraudops.environment import Environment, load_environment
+from fraudops.scoring.engine import load_engine
 from fraudops.serving import store
 from fraudops.serving.guard import Limits, RequestGuard, ServiceState
-from fraudops.serving.metrics import PredictionMetrics
 from fraudops.serving.prediction_writer import PredictionWriter
+from fraudops.serving.prometheus_metrics import PredictionMetrics
 from fraudops.serving.schema import (
     Prediction,
     StampedRequest,
@@ -32,12 +33,11 @@ from fraudops.serving.schema import (
     build_schemas,
     example,
 )
-from fraudops.serving.scoring import Scorer
-from fraudops.serving.settings import ENV, ServingSettings
+from fraudops.serving.scorer import Scorer
 
 log = logging.getLogger(__name__)
 
-SETTINGS = ServingSettings.from_env()
+SETTINGS = load_environment()
 MODEL_TAG, CONTRACT = store.stored_contract(SETTINGS.model_tag)
 SCHEMAS = build_schemas(CONTRACT, max_records=SETTINGS.max_records)
 STATE = ServiceState()
@@ -78,16 +78,17 @@ SCORING_ROUTES = ("/predict", "/predict_one")
     # Pins the model version the service was started (or the Bento built) with, so every
     # worker and every container of one Bento serves the same model.
     envs=[
-        {"name": ENV["model_tag"], "value": MODEL_TAG},
+        {"name": Environment.variable("model_tag"), "value": MODEL_TAG},
         *({"name": name, "value": "1"} for name in THREAD_LIMITS),
     ],
-    labels={"model_name": CONTRACT.model_name, "model_version": CONTRACT.model_version},
+    labels={"model_name": CONTRACT.model_name, "bundle_version": CONTRACT.bundle_version},
 )
 class FraudDetection:
     """Card-fraud scoring. Send transactions as JSON; get a fraud probability, the decision at
     the model's threshold, the model name and version and a request id for each. Inputs follow
     the model's feature contract strictly: every field required, no extra fields, numbers
-    finite and >= 0, categories only from those seen in training (others: 422)."""
+    finite and within their allowed range, categories only from those seen in training
+    (others: 422)."""
 
     bento_model = bentoml.models.BentoModel(MODEL_TAG)
 
@@ -95,15 +96,15 @@ class FraudDetection:
         self.scorer: Scorer | None = None
         logging.getLogger(BENTOML_HTTP_LOGGER).addFilter(_skip_client_errors)
         try:
-            engine = load_engine(self.bento_model.path, engine_name_from_env())
+            engine = load_engine(self.bento_model.path, SETTINGS.engine)
             # The first call of a pipeline is slow (lazy set-up): pay it before being ready.
             engine.predict_proba(pd.DataFrame([example(CONTRACT)]))
             writer = PredictionWriter(
-                SETTINGS.log_dir,
+                SETTINGS.prediction_log_dir,
                 max_bytes=SETTINGS.log_max_bytes,
                 max_seconds=SETTINGS.log_max_seconds,
             ).start()
-            metrics = PredictionMetrics(CONTRACT.model_name, CONTRACT.model_version)
+            metrics = PredictionMetrics(CONTRACT.model_name, CONTRACT.bundle_version)
             self.scorer = Scorer(engine, writer=writer, metrics=metrics)
         except Exception as error:  # the worker stays up and reports not ready, with the reason
             log.exception("model %s did not load", MODEL_TAG)

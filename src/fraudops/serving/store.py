@@ -1,7 +1,7 @@
 """Moving a model bundle into the BentoML model store, and finding it there.
 
 The stored model is the bundle folder itself (pipeline and contract, checksum verified before
-and after the copy), tagged ``<model_name>:<model_version>``, with the contract's lineage as
+and after the copy), tagged ``<model_name>:<bundle_version>``, with the contract's lineage as
 metadata and labels. A registered MLflow model version is first rebuilt into a bundle from the
 run's model and contract. Importing the same model twice is a no-op.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import pathlib
 import shutil
 import tempfile
 import typing
 
-from fraudops import settings
 from fraudops.core.contract import Contract
+from fraudops.environment import load_environment
 from fraudops.errors import FraudopsError
+from fraudops.io import mlflow_store
 from fraudops.io.bundle import (
     CONTRACT_FILE,
     PIPELINE_FILE,
@@ -40,7 +40,7 @@ class ImportedModel:
 def metadata(contract: Contract, source: str) -> dict[str, typing.Any]:
     return {
         "model_name": contract.model_name,
-        "model_version": contract.model_version,
+        "bundle_version": contract.bundle_version,
         "classifier": contract.classifier,
         "threshold": contract.threshold,
         "metrics": dict(contract.metrics),
@@ -96,11 +96,10 @@ def import_mlflow_model(model_uri: str) -> ImportedModel:
     import mlflow
     import mlflow.sklearn
 
-    mlflow.set_tracking_uri(settings.tracking_uri())
     try:
-        info = mlflow.models.get_model_info(model_uri)
-        run_id = info.run_id
-        with tempfile.TemporaryDirectory() as folder:
+        with mlflow_store.use_tracking(), tempfile.TemporaryDirectory() as folder:
+            info = mlflow.models.get_model_info(model_uri)
+            run_id = info.run_id
             contract_path = mlflow.artifacts.download_artifacts(
                 run_id=run_id, artifact_path=CONTRACT_FILE, dst_path=folder
             )
@@ -134,7 +133,7 @@ def _tag(contract: Contract) -> str:
     import bentoml
 
     try:
-        return str(bentoml.Tag(contract.model_name, contract.model_version))
+        return str(bentoml.Tag(contract.model_name, contract.bundle_version))
     except ValueError as error:
         raise FraudopsError(f"model name or version is not a valid BentoML tag: {error}") from None
 
@@ -157,4 +156,4 @@ def _same_model(left: Contract, right: Contract) -> bool:
 
 
 def _store_home() -> str:
-    return os.environ.get("BENTOML_HOME", "~/bentoml")
+    return load_environment().bentoml_home

@@ -13,15 +13,14 @@ import pandas as pd
 from fraudops.config import Params
 from fraudops.core import metrics as m
 from fraudops.core.model_factory import baseline_pipeline
+from fraudops.core.split import fit_validation_split
 from fraudops.core.threshold import choose_threshold
+from fraudops.io import tracking
 from fraudops.io.bundle import load_bundle
 from fraudops.io.datasets import read_parquet
 from fraudops.io.files import atomic_path, write_json
-from fraudops.stages.tune import fit_and_validation
 
 log = logging.getLogger(__name__)
-
-PLOT_FILES = ("roc.csv", "precision_recall.csv", "calibration.csv", "cost.csv", "confusion.csv")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,7 +33,9 @@ def _baseline_scores(
     params: Params, train_path: pathlib.Path, test: pd.DataFrame
 ) -> tuple[np.ndarray, float]:
     columns = params.data.columns
-    data = fit_and_validation(params, train_path)
+    data = fit_validation_split(
+        read_parquet(train_path), columns.timestamp, params.split.validation_fraction
+    )
     baseline = baseline_pipeline(columns.numeric, seed=params.train.seed)
     baseline.fit(data.fit[columns.numeric], data.fit[columns.label])
     val_scores = baseline.predict_proba(data.validation[columns.numeric])[:, 1]
@@ -77,7 +78,7 @@ def evaluate(
         "baseline_threshold": base_threshold,
         "test_rows": len(test),
         "test_fraud_rate": float(y.mean()),
-        "model_version": contract.model_version,
+        "bundle_version": contract.bundle_version,
     }
     ev = params.evaluate
     _write_csv(m.roc_points(y, scores, ev.curve_points), plots_dir / "roc.csv")
@@ -87,23 +88,7 @@ def evaluate(
     decision = (scores >= contract.threshold).astype(int)
     _write_csv(pd.DataFrame({"actual": y, "predicted": decision}), plots_dir / "confusion.csv")
     write_json(metrics_out, report)
-    _log_to_mlflow(contract.mlflow_run_id, model)
+    tracking.log_test_metrics(contract.mlflow_run_id, model)
     log.info("test: %s", {k: round(v, 4) for k, v in model.items()})
     log.info("baseline: %s", {k: round(v, 4) for k, v in baseline.items()})
     return EvaluateResult(model=model, baseline=baseline)
-
-
-def _log_to_mlflow(run_id: str | None, metrics: dict[str, float]) -> None:
-    """Add the test metrics to the training run, when its store is reachable."""
-    if not run_id:
-        return
-    import mlflow
-
-    from fraudops import settings
-
-    mlflow.set_tracking_uri(settings.tracking_uri())
-    try:
-        with mlflow.start_run(run_id=run_id):
-            mlflow.log_metrics({f"test_{k}": v for k, v in metrics.items() if v == v})
-    except mlflow.exceptions.MlflowException as error:
-        log.warning("could not add test metrics to MLflow run %s: %s", run_id, error)

@@ -54,7 +54,7 @@ def export_onnx(
             **dataclasses.asdict(parity),
             "max_abs_diff_allowed": cfg.max_abs_diff,
             "passed": not failures,
-            "model_version": contract.model_version,
+            "bundle_version": contract.bundle_version,
             "onnx_bytes": len(payload),
         },
     )

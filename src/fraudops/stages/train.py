@@ -12,14 +12,16 @@ import pathlib
 from fraudops.config import Params
 from fraudops.core.contract import Contract, describe_features
 from fraudops.core.metrics import classification_metrics
-from fraudops.core.model_factory import build_pipeline
+from fraudops.core.search import configured_pipeline, score_all
+from fraudops.core.split import fit_validation_split
 from fraudops.core.threshold import choose_threshold
 from fraudops.core.tuning import select_best
 from fraudops.io import tracking
 from fraudops.io.bundle import save_bundle
+from fraudops.io.candidates import read_results
+from fraudops.io.datasets import read_parquet
 from fraudops.io.files import file_md5, write_json
 from fraudops.io.gitinfo import git_commit
-from fraudops.stages.tune import fit_and_validation, read_results, tune_all
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,10 @@ def train(
     results_dir: pathlib.Path | None = None,
 ) -> TrainResult:
     columns, cfg = params.data.columns, params.train
-    data = fit_and_validation(params, train_path)
-    results = read_results(results_dir) if results_dir else tune_all(params, data.fit)
+    data = fit_validation_split(
+        read_parquet(train_path), columns.timestamp, params.split.validation_fraction
+    )
+    results = read_results(results_dir) if results_dir else score_all(cfg, columns, data.fit)
     best = select_best(results)
     log.info(
         "best candidate %d %s (%s %.4f)",
@@ -56,14 +60,7 @@ def train(
         best.mean_score,
     )
 
-    pipeline = build_pipeline(
-        cfg.classifier,
-        numeric=columns.numeric,
-        categorical=columns.categorical,
-        class_weight=None if cfg.class_weight == "none" else "balanced",
-        seed=cfg.seed,
-        params=best.params,
-    )
+    pipeline = configured_pipeline(cfg, columns, best.params)
     features = columns.features
     pipeline.fit(data.fit[features], data.fit[columns.label])
     scores = pipeline.predict_proba(data.validation[features])[:, 1]
@@ -100,7 +97,7 @@ def train(
     with tracking.training_run(cfg.model_name, tags) as run_id:
         contract = Contract(
             model_name=cfg.model_name,
-            model_version=dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S"),
+            bundle_version=dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S"),
             classifier=cfg.classifier,
             id_column=columns.id,
             timestamp_column=columns.timestamp,
@@ -136,6 +133,6 @@ def train(
         sealed = save_bundle(bundle_dir, pipeline, contract)
     write_json(tuning_out, tuning)
     log.info(
-        "bundle %s version %s written to %s", sealed.model_name, sealed.model_version, bundle_dir
+        "bundle %s version %s written to %s", sealed.model_name, sealed.bundle_version, bundle_dir
     )
     return TrainResult(contract=sealed, cv_score=best.mean_score, candidates=len(results))

@@ -1,4 +1,4 @@
-"""Monitoring commands: the reference stage, ``monitor`` and ``simulate-traffic``."""
+"""Monitoring commands: ``monitor`` and ``simulate-traffic``."""
 
 from __future__ import annotations
 
@@ -9,30 +9,14 @@ import pathlib
 import typer
 
 from fraudops import paths
-from fraudops.cli import ParamsOption, app
+from fraudops.cli import options
 from fraudops.config import load_params
-from fraudops.scoring.prediction_log import log_dir
+from fraudops.environment import load_environment
 
-REFERENCE = pathlib.Path("models/reference")
-MONITORING_REPORTS = paths.REPORTS / "monitoring"
-
-
-@app.command("reference")
-def reference_cli(
-    params: pathlib.Path = ParamsOption,
-    train_path: pathlib.Path = typer.Option(paths.TRAIN, "--train"),
-    bundle: pathlib.Path = typer.Option(paths.BUNDLE),
-    out: pathlib.Path = typer.Option(REFERENCE),
-) -> None:
-    """Write models/reference: the training-period sample monitoring compares traffic with."""
-    from fraudops.monitoring.reference import build_reference
-
-    build_reference(
-        params=load_params(params), train_path=train_path, bundle_dir=bundle, out_dir=out
-    )
+commands = typer.Typer()
 
 
-@app.command("monitor")
+@commands.command("monitor")
 def monitor_cli(
     logs: pathlib.Path | None = typer.Option(
         None,
@@ -48,7 +32,7 @@ def monitor_cli(
     labels: pathlib.Path | None = typer.Option(
         None, help="CSV/Parquet of record_id,label: adds concept drift (performance)"
     ),
-    out: pathlib.Path = typer.Option(MONITORING_REPORTS, help="report folder"),
+    out: pathlib.Path = typer.Option(paths.MONITORING_REPORTS, help="report folder"),
     include_open: bool = typer.Option(
         False, help="also read files still being written (*.jsonl.open)"
     ),
@@ -56,10 +40,10 @@ def monitor_cli(
         None, help="also write the metrics here (a node-exporter textfile collector file)"
     ),
     pushgateway: str | None = typer.Option(None, help="push the metrics to this Pushgateway"),
-    params: pathlib.Path = ParamsOption,
-    bundle: pathlib.Path = typer.Option(paths.BUNDLE),
-    reference: pathlib.Path = typer.Option(REFERENCE),
-    metrics: pathlib.Path = typer.Option(paths.METRICS, help="test metrics (with --labels)"),
+    params: pathlib.Path = options.Params,
+    bundle: pathlib.Path = options.Bundle,
+    reference: pathlib.Path = typer.Option(paths.REFERENCE),
+    metrics: pathlib.Path = options.Metrics,
 ) -> None:
     """Drift of logged predictions against the training reference.
 
@@ -75,7 +59,7 @@ def monitor_cli(
         dt.datetime.now(dt.UTC),
     )
     result = monitor(
-        logs=logs or log_dir(),
+        logs=logs or load_environment().prediction_log_dir,
         window=window,
         cfg=cfg,
         bundle_dir=bundle,
@@ -96,7 +80,7 @@ def monitor_cli(
     raise typer.Exit(result.exit_code)
 
 
-@app.command("simulate-traffic")
+@commands.command("simulate-traffic")
 def simulate_traffic_cli(
     drift: str = typer.Option(
         "none", help="none, amounts, merchants, foreign, fraud-pattern, all, or params"
@@ -110,8 +94,8 @@ def simulate_traffic_cli(
     labels_out: pathlib.Path | None = typer.Option(
         pathlib.Path("logs/labels.csv"), help="labels file to write (CSV or Parquet)"
     ),
-    params: pathlib.Path = ParamsOption,
-    bundle: pathlib.Path = typer.Option(paths.BUNDLE),
+    params: pathlib.Path = options.Params,
+    bundle: pathlib.Path = options.Bundle,
 ) -> None:
     """Generate traffic, score it with the bundle and write it as prediction logs."""
     from fraudops.monitoring.job import parse_time
@@ -126,7 +110,7 @@ def simulate_traffic_cli(
         until=end,
         days=days,
         rows=rows,
-        log_dir=logs or log_dir(),
+        log_dir=logs or load_environment().prediction_log_dir,
         labels_path=labels_out,
         drift_start_day=drift_start_day,
         seed_offset=seed_offset,

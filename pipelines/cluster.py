@@ -1,4 +1,5 @@
-"""Names the workflows share: image, service account, secrets, volumes, local-run markers.
+"""Names of the cluster objects the workflows share: image, service account, secrets,
+volumes, local-run markers.
 
 The image is set once here and can be overridden at render time with ``FRAUDOPS_IMAGE``.
 Secrets are referenced by name only; nothing secret is ever rendered.
@@ -7,12 +8,13 @@ Secrets are referenced by name only; nothing secret is ever rendered.
 from __future__ import annotations
 
 import dataclasses
-import os
 import typing
 
-IMAGE_ENV = "FRAUDOPS_IMAGE"
+from fraudops.environment import DEFAULT_PIPELINE_IMAGE, Environment, load_environment
+
+IMAGE_ENV = Environment.variable("pipeline_image")
 # The pipeline image built from the repository's Dockerfile (the serving image is the Bento's).
-DEFAULT_IMAGE = "ghcr.io/owner/fraudops-runner:latest"
+DEFAULT_IMAGE = DEFAULT_PIPELINE_IMAGE
 
 SERVICE_ACCOUNT = "fraudops-workflow"
 PART_OF = {"app.kubernetes.io/part-of": "fraudops"}
@@ -52,12 +54,11 @@ LOCAL_REASON_ANNOTATION = "fraudops/local-reason"
 
 
 @dataclasses.dataclass(frozen=True)
-class Settings:
+class Rendering:
     """What may differ between renderings."""
 
     image: str = DEFAULT_IMAGE
 
     @classmethod
-    def from_env(cls, environ: typing.Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        return cls(image=env.get(IMAGE_ENV) or DEFAULT_IMAGE)
+    def from_env(cls, environ: typing.Mapping[str, str] | None = None) -> Rendering:
+        return cls(image=load_environment(environ).pipeline_image)

@@ -12,8 +12,8 @@ import pandas as pd
 from fraudops.core.contract import Contract
 from fraudops.scoring.engine import Engine
 from fraudops.serving import request_id
-from fraudops.serving.metrics import PredictionMetrics
 from fraudops.serving.prediction_writer import PredictionWriter, ScoredBatch
+from fraudops.serving.prometheus_metrics import PredictionMetrics
 from fraudops.serving.schema import Prediction, TransactionBase
 
 
@@ -60,7 +60,7 @@ class Scorer:
                 is_fraud=decision_list[i],
                 threshold=contract.threshold,
                 model_name=contract.model_name,
-                model_version=contract.model_version,
+                bundle_version=contract.bundle_version,
             )
             for i in range(len(transactions))
         ]
@@ -69,7 +69,7 @@ class Scorer:
                 ScoredBatch(
                     logged_at=dt.datetime.now(dt.UTC),
                     model_name=contract.model_name,
-                    model_version=contract.model_version,
+                    bundle_version=contract.bundle_version,
                     record_ids=[
                         ids[i] or f"{request_ids[i]}:{t.position}"
                         for i, t in enumerate(transactions)

@@ -1,14 +1,16 @@
 """The fraudops CLI commands the workflows run: the one place that names them.
 
 Each function returns the arguments after ``python -m fraudops``, the same strings as in
-``dvc.yaml``. Values may be Argo expressions (``{{inputs.parameters.index}}``). Commands built
-by other work streams are wired here by their agreed names; fix a name here and re-render.
+``dvc.yaml``. Values may be Argo expressions (``{{inputs.parameters.index}}``). A test checks
+that every command named here exists in the CLI; rename one here and re-render.
 """
 
 from __future__ import annotations
 
+from fraudops import paths
+
 PROGRAM = ["python", "-m", "fraudops"]
-CANDIDATES_DIR = "models/candidates"
+CANDIDATES_DIR = str(paths.CANDIDATES)
 DRIFT_EXIT_CODE = 3  # `monitor` exits with this status when drift crosses its threshold
 
 

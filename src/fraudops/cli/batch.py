@@ -1,4 +1,4 @@
-"""Commands for batch scoring, merging sharded runs, and the ONNX export."""
+"""Batch scoring: score a file in shards at constant memory, then merge the shards."""
 
 from __future__ import annotations
 
@@ -6,19 +6,16 @@ import pathlib
 
 import typer
 
-from fraudops import paths
-from fraudops.cli import ParamsOption, app
-from fraudops.config import load_params
+from fraudops.cli import options
 
-ONNX = paths.BUNDLE.parent / "model.onnx"
-ONNX_PARITY = paths.BUNDLE.parent / "onnx_parity.json"
+commands = typer.Typer()
 
 
-@app.command("score-batch")
+@commands.command("score-batch")
 def score_batch_cli(
     source: str = typer.Argument(..., help="CSV or Parquet file, Parquet folder, or fsspec URI"),
     out: str = typer.Option(..., "--out", help="output folder (local path or fsspec URI)"),
-    bundle: pathlib.Path = typer.Option(paths.BUNDLE),
+    bundle: pathlib.Path = options.Bundle,
     engine: str = typer.Option(
         "",
         "--engine",
@@ -60,7 +57,7 @@ def score_batch_cli(
     typer.echo(format_summary(summary, f"{source} shard {part} ({scorer.name}) -> {out}"))
 
 
-@app.command("score-merge")
+@commands.command("score-merge")
 def score_merge_cli(
     out: str = typer.Argument(..., help="the output folder all shards wrote to"),
 ) -> None:
@@ -69,28 +66,3 @@ def score_merge_cli(
 
     summary = merge_folder(out)
     typer.echo(format_summary(summary, f"{out}: {summary.shards} shard(s) merged"))
-
-
-@app.command("export-onnx")
-def export_onnx_cli(
-    params: pathlib.Path = ParamsOption,
-    bundle: pathlib.Path = typer.Option(paths.BUNDLE),
-    test_path: pathlib.Path = typer.Option(paths.TEST, "--test"),
-    out: pathlib.Path = typer.Option(ONNX, "--out"),
-    parity: pathlib.Path = typer.Option(ONNX_PARITY, "--parity"),
-) -> None:
-    """Convert the bundle's pipeline to ONNX; fail unless it scores the test period alike."""
-    from fraudops.stages.export_onnx import export_onnx
-
-    result = export_onnx(
-        cfg=load_params(params).export_onnx,
-        bundle_dir=bundle,
-        test_path=test_path,
-        out=out,
-        parity_out=parity,
-    )
-    typer.echo(
-        f"{out}: {result.size_bytes:,} bytes; parity on {result.parity.rows:,} test rows: "
-        f"largest difference {result.parity.max_abs_diff:.2g}, "
-        f"{result.parity.decision_mismatches} decision(s) differ"
-    )

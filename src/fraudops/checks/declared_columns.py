@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 
 from fraudops.checks.outcome import CheckOutcome, Direction
 from fraudops.config import CheckRule, Columns, DataIntegrityRules
+from fraudops.core.feature_rules import DEFAULT_LOWER_BOUND, NumericRange
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,14 +90,16 @@ def _type_problems(frame: pd.DataFrame, columns: Columns) -> list[str]:
 
 
 def _impossible(frame: pd.DataFrame, columns: Columns) -> tuple[pd.Series, list[str]]:
-    """Rows with a negative or non-finite number in a numeric feature, and which columns."""
+    """Rows with a number outside its feature's allowed range (or not finite), and which
+    columns (``fraudops.core.feature_rules``)."""
     bad_rows = pd.Series(False, index=frame.index)
     notes = []
+    allowed = NumericRange(lower=DEFAULT_LOWER_BOUND)
     for name in columns.numeric:
         if name not in frame.columns or not _has_kind(frame[name], "numeric"):
             continue
         values = frame[name].astype(float)
-        bad = values.notna() & ((values < 0) | ~np.isfinite(values))
+        bad = values.notna() & ~allowed.accepts(values.to_numpy())
         if bad.any():
             notes.append(f"{name}: {int(bad.sum())} row(s), e.g. {values[bad].iloc[0]!r}")
             bad_rows |= bad
@@ -243,7 +245,8 @@ def check_contract(
         float(bad_rows.mean()) if rows else 0.0,
         direction="max",
         default=0.0,
-        condition="share of rows with a negative or non-finite number",
+        condition="share of rows with a number that is not "
+        + NumericRange(lower=DEFAULT_LOWER_BOUND).describe(),
         detail="; ".join(notes),
     )
     return ContractResult(tuple(outcomes), "; ".join(unusable))

@@ -8,10 +8,10 @@ import sys
 
 import typer
 
-from fraudops import paths
-from fraudops.cli import app
+from fraudops.cli import options
+from fraudops.environment import Environment
 
-BundleOption = typer.Option(paths.BUNDLE, "--bundle", help="model bundle folder to import")
+commands = typer.Typer()
 TagOption = typer.Option(
     None,
     "--tag",
@@ -27,9 +27,9 @@ def _model_tag(bundle: pathlib.Path, tag: str | None) -> str:
     return import_bundle(bundle).tag
 
 
-@app.command("import-model")
+@commands.command("import-model")
 def import_model_cli(
-    bundle: pathlib.Path = BundleOption,
+    bundle: pathlib.Path = options.Bundle,
     mlflow_model: str | None = typer.Option(
         None,
         "--mlflow-model",
@@ -44,27 +44,25 @@ def import_model_cli(
     typer.echo(imported.tag)
 
 
-@app.command("build-bento")
-def build_bento_cli(bundle: pathlib.Path = BundleOption, tag: str | None = TagOption) -> None:
+@commands.command("build-bento")
+def build_bento_cli(bundle: pathlib.Path = options.Bundle, tag: str | None = TagOption) -> None:
     """Import the model and build the Bento (no Docker needed); print its tag and Dockerfile."""
+    from fraudops.paths import repo_root
     from fraudops.serving.bento import build_bento
-    from fraudops.settings import repo_root
 
     built = build_bento(model_tag=_model_tag(bundle, tag), root=repo_root())
     typer.echo(f"bento: {built.tag}\nmodel: {built.model_tag}\ndockerfile: {built.dockerfile}")
 
 
-@app.command("serve")
+@commands.command("serve")
 def serve_cli(
-    bundle: pathlib.Path = BundleOption,
+    bundle: pathlib.Path = options.Bundle,
     tag: str | None = TagOption,
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(3000, help="port to listen on"),
 ) -> None:
     """Import the model if needed and serve it with `bentoml serve` (replaces this process)."""
-    from fraudops.serving.settings import ENV
-
-    env = {**os.environ, ENV["model_tag"]: _model_tag(bundle, tag)}
+    env = {**os.environ, Environment.variable("model_tag"): _model_tag(bundle, tag)}
     command = [sys.executable, "-m", "bentoml", "serve", "fraudops.serving.service:FraudDetection"]
     command += ["--host", host, "--port", str(port)]
     sys.stdout.flush()

@@ -21,12 +21,12 @@ def _collectors() -> tuple[typing.Any, typing.Any]:
     predictions = prometheus_client.Counter(
         "fraudops_predictions",
         "Scored transactions, by model version and decision",
-        ["model_name", "model_version", "decision"],
+        ["model_name", "bundle_version", "decision"],
     )
     scores = prometheus_client.Histogram(
         "fraudops_prediction_score",
         "Fraud probability of scored transactions, by model version",
-        ["model_name", "model_version"],
+        ["model_name", "bundle_version"],
         buckets=SCORE_BUCKETS,
     )
     return predictions, scores
@@ -35,11 +35,11 @@ def _collectors() -> tuple[typing.Any, typing.Any]:
 class PredictionMetrics:
     """Counters and the score histogram of one model version."""
 
-    def __init__(self, model_name: str, model_version: str) -> None:
+    def __init__(self, model_name: str, bundle_version: str) -> None:
         predictions, scores = _collectors()
-        self._fraud = predictions.labels(model_name, model_version, "fraud")
-        self._legit = predictions.labels(model_name, model_version, "legit")
-        self._scores = scores.labels(model_name, model_version)
+        self._fraud = predictions.labels(model_name, bundle_version, "fraud")
+        self._legit = predictions.labels(model_name, bundle_version, "legit")
+        self._scores = scores.labels(model_name, bundle_version)
 
     def observe(self, scores: np.ndarray, decisions: np.ndarray) -> None:
         flagged = int(np.count_nonzero(decisions))

@@ -1,1 +1,0 @@
-"""CLI commands by area; each module registers thin wrappers on ``fraudops.cli.app``."""
