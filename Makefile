@@ -63,17 +63,18 @@ bench-pipeline: install ## wall time and peak memory per stage of dvc repro from
 	$(RUN) python bench/pipeline.py
 
 # ---- GitOps: registry, promotion, manifests (docs/gitops.md)
-VALIDATE_MANIFESTS ?= ../shared/bin/validate-manifests
+# The offline checks of deploy/, .github/ and the Dockerfile, with the tools uv.lock installs
+# (the Argo schemas and object checks: tests/manifest_schemas.py).
+MANIFEST_TESTS := tests/unit/test_deploy_manifests.py tests/unit/test_workflows_manifests.py \
+	tests/unit/test_github_workflows.py
 ALIAS ?= staging
 CARD_ENV ?= production
 MODEL_CARD_OUT ?= MODEL_CARD.md
 PROMOTE_ARGS ?=
 
 .PHONY: validate-manifests
-validate-manifests: install ## render every overlay and check all of deploy/ offline
-	$(RUN) pytest -q -m "not slow" tests/unit/test_deploy_manifests.py
-	@if [ -f "$(VALIDATE_MANIFESTS)" ]; then $(RUN) python "$(VALIDATE_MANIFESTS)" . ; \
-	else echo "validate-manifests: $(VALIDATE_MANIFESTS) not found; set VALIDATE_MANIFESTS=<path>"; fi
+validate-manifests: install ## render every kustomize folder; check deploy/, .github/, the Dockerfile offline
+	$(RUN) pytest -q $(MANIFEST_TESTS)
 
 .PHONY: register
 register: install ## register the bundle in MLflow (MLFLOW_TRACKING_URI), alias ALIAS=staging

@@ -60,7 +60,6 @@ def test_pr_workflow__make_targets_pass_in_order(tmp_path: pathlib.Path) -> None
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "PYTHONPATH": str(root / "src"),
         "MLFLOW_TRACKING_URI": f"sqlite:///{root}/mlflow.db",
-        "VALIDATE_MANIFESTS": str(REPO.parent / "shared/bin/validate-manifests"),
     }
     env.pop("DVC_REMOTE_URL", None)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 
@@ -13,6 +12,7 @@ import pytest
 import yaml
 
 from tests.helpers import REPO
+from tests.manifest_schemas import tool
 
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 ACTIONS = sorted((REPO / ".github/actions").glob("*/action.yml"))
@@ -27,16 +27,6 @@ WRITES = {
 }
 
 
-def _tool(name: str) -> str:
-    path = BIN / name
-    if path.exists():
-        return str(path)
-    found = shutil.which(name)
-    if not found:
-        pytest.skip(f"{name} is not installed (it comes with the dev dependencies)")
-    return found
-
-
 def _load(path: pathlib.Path) -> dict:
     # PyYAML reads the key `on` as True.
     return {("on" if k is True else k): v for k, v in yaml.safe_load(path.read_text()).items()}
@@ -49,7 +39,7 @@ def test_workflows__exist() -> None:
 def test_actionlint__passes() -> None:
     env_path = f"{BIN}:{pathlib.os.environ.get('PATH', '')}"  # shellcheck beside actionlint
     result = subprocess.run(
-        [_tool("actionlint"), *map(str, WORKFLOWS)],
+        [tool("actionlint"), *map(str, WORKFLOWS)],
         capture_output=True,
         text=True,
         env={**pathlib.os.environ, "PATH": env_path},
@@ -68,7 +58,7 @@ def test_actionlint__passes() -> None:
 )
 def test_check_jsonschema__passes(schema: str, files: list[pathlib.Path]) -> None:
     result = subprocess.run(
-        [_tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
+        [tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
         capture_output=True,
         text=True,
         check=False,
