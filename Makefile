@@ -30,9 +30,9 @@ test: install ## run every test tier (unit, integration, e2e)
 	$(RUN) pytest
 
 .PHONY: test-unit test-integration test-e2e
-test-unit: install ## unit tests only
+test-unit: install ## unit tests only: in-process, under a minute
 	$(RUN) pytest tests/unit
-test-integration: install ## integration tests: real servers on 127.0.0.1
+test-integration: install ## integration tests: the CLI, tools and real servers on 127.0.0.1
 	$(RUN) pytest tests/integration
 test-e2e: install ## end-to-end: dvc repro in a fresh copy of the repository
 	$(RUN) pytest tests/e2e
@@ -65,8 +65,8 @@ bench-pipeline: install ## wall time and peak memory per stage of dvc repro from
 # ---- GitOps: registry, promotion, manifests (docs/gitops.md)
 # The offline checks of deploy/, .github/ and the Dockerfile, with the tools uv.lock installs
 # (the Argo schemas and object checks: tests/manifest_schemas.py).
-MANIFEST_TESTS := tests/unit/test_deploy_manifests.py tests/unit/test_workflows_manifests.py \
-	tests/unit/test_github_workflows.py
+MANIFEST_TESTS := tests/integration/test_deploy_manifests.py \
+	tests/integration/test_workflows_manifests.py tests/integration/test_github_workflows.py
 ALIAS ?= staging
 CARD_ENV ?= production
 MODEL_CARD_OUT ?= MODEL_CARD.md

@@ -483,3 +483,31 @@ def _item_scope(item: typing.Any) -> dict[str, str]:
 
 def _item_text(item: typing.Any) -> str:
     return item if isinstance(item, str) else json.dumps(item)
+
+
+# Tiny documents for the executor's own tests.
+
+
+def shell_template(name: str, script: str, **extra: typing.Any) -> dict[str, typing.Any]:
+    """A container template that runs ``script`` with ``sh -c``."""
+    return {"name": name, "container": {"image": "x", "command": ["sh", "-c", script]}, **extra}
+
+
+def tiny_workflow(
+    tasks: list[dict[str, typing.Any]],
+    templates: list[dict[str, typing.Any]],
+    parameters: dict[str, str] | None = None,
+) -> dict[str, typing.Any]:
+    """A WorkflowTemplate named ``tiny`` whose entrypoint DAG runs ``tasks``."""
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "tiny"},
+        "spec": {
+            "entrypoint": "main",
+            "arguments": {
+                "parameters": [{"name": k, "value": v} for k, v in (parameters or {}).items()]
+            },
+            "templates": [*templates, {"name": "main", "dag": {"tasks": tasks}}],
+        },
+    }

@@ -1,23 +1,76 @@
-"""Fixtures shared by every tier: telemetry off, MLflow in tmp_path, small data."""
+"""Fixtures shared by every tier: each test in its own empty folder with telemetry off, the
+markers (the tier from the folder, slow for the trained model), and small data trained once
+(the session's folders are read-only for the tests)."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+import typing
 
 import pandas as pd
 import pytest
 
 from fraudops.config import Params
 from fraudops.core.generator import generate_transactions
-from tests.helpers import make_params
+from tests.helpers import make_params, read_only
+
+TESTS = pathlib.Path(__file__).resolve().parent
+TIERS = ("integration", "e2e")  # a folder under tests/ and the marker of its tests
+TRAINED = {"trained_workspace", "onnx_models", "stored_model"}  # a model trained for the session
+# What fraudops.environment.quiet_third_parties sets (with setdefault) for every command and
+# at the Deepchecks door: set for every test, so that the first test through that door leaves
+# the environment of the next one as it was.
+QUIET = {
+    "DISABLE_DEEPCHECKS_ANONYMOUS_TELEMETRY": "1",
+    "DVC_NO_ANALYTICS": "1",
+    "DO_NOT_TRACK": "1",
+    "BENTOML_DO_NOT_TRACK": "True",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+    "GIT_PYTHON_REFRESH": "quiet",
+}
+# pytest itself rewrites this one around every phase of a test
+PYTEST_VARIABLES = {"PYTEST_CURRENT_TEST"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test under tests/integration or tests/e2e carries that tier's marker, and a test that
+    needs the session's trained model is slow."""
+    for item in items:
+        folder = pathlib.Path(item.path).resolve().relative_to(TESTS).parts[0]
+        if folder in TIERS:
+            item.add_marker(folder)
+        if TRAINED & set(getattr(item, "fixturenames", ())):
+            item.add_marker("slow")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_folder(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[None]:
+    """Session and module fixtures run in a folder of their own too, not where pytest started."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _no_telemetry(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DISABLE_DEEPCHECKS_ANONYMOUS_TELEMETRY", "1")
-    monkeypatch.setenv("DVC_NO_ANALYTICS", "1")
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
-    monkeypatch.setenv("BENTOML_DO_NOT_TRACK", "True")
+def _isolated(tmp_path: pathlib.Path) -> typing.Iterator[None]:
+    """Each test starts in its own empty folder with telemetry off, as a command runs, and
+    leaves os.environ as it found it (monkeypatch, and fraudops.io.mlflow_store.use_tracking
+    rather than mlflow.set_tracking_uri, put back what they set)."""
+    before = dict(os.environ)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        for name, value in QUIET.items():
+            patch.setenv(name, value)
+        yield
+    after = dict(os.environ)
+    changed = sorted(
+        name
+        for name in (before.keys() | after.keys()) - PYTEST_VARIABLES
+        if before.get(name) != after.get(name)
+    )
+    assert not changed, f"the test left environment variables changed: {changed}"
 
 
 @pytest.fixture(scope="session")
@@ -33,19 +86,18 @@ def small_frame(small_params: Params) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def trained_workspace(
     tmp_path_factory: pytest.TempPathFactory, small_params: Params
-) -> pathlib.Path:
+) -> typing.Iterator[pathlib.Path]:
     """ingest, split, train and evaluate once on small data; tests read the outputs."""
-    import os
-
     from fraudops.stages.evaluate import evaluate
     from fraudops.stages.ingest import ingest
     from fraudops.stages.split import split
     from fraudops.stages.train import train
 
     root = tmp_path_factory.mktemp("workspace")
-    previous = os.environ.get("MLFLOW_TRACKING_URI")
-    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{root / 'mlflow.db'}"
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        # MLflow puts a sqlite store's artifacts in ./mlruns: here, not in the repository.
+        patch.chdir(root)
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
         p = small_params
         ingest(data=p.data, out=root / "data/raw/transactions.parquet")
         split(
@@ -69,18 +121,14 @@ def trained_workspace(
             metrics_out=root / "metrics.json",
             plots_dir=root / "plots",
         )
-    finally:
-        if previous is None:
-            os.environ.pop("MLFLOW_TRACKING_URI", None)
-        else:
-            os.environ["MLFLOW_TRACKING_URI"] = previous
-    return root
+    with read_only(root, "the trained workspace"):
+        yield root
 
 
 @pytest.fixture(scope="session")
 def onnx_models(
     trained_workspace: pathlib.Path, tmp_path_factory: pytest.TempPathFactory
-) -> pathlib.Path:
+) -> typing.Iterator[pathlib.Path]:
     """A ``models/`` folder: a copy of the trained bundle with its ONNX export beside it."""
     import shutil
 
@@ -96,4 +144,27 @@ def onnx_models(
         out=models / "model.onnx",
         parity_out=models / "onnx_parity.json",
     )
-    return models
+    with read_only(models, "the exported ONNX models"):
+        yield models
+
+
+@pytest.fixture(scope="session")
+def bentoml_home(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[pathlib.Path]:
+    """The BentoML home of this test process, in BENTOML_HOME until the session ends: BentoML
+    reads it on the first use of its store and keeps it for the life of the process."""
+    home = tmp_path_factory.mktemp("bentoml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BENTOML_HOME", str(home))
+        yield home
+
+
+@pytest.fixture(scope="session")
+def stored_model(
+    trained_workspace: pathlib.Path, bentoml_home: pathlib.Path
+) -> typing.Iterator[str]:
+    """The trained bundle imported into the session's BentoML store: its tag."""
+    from fraudops.serving.store import import_bundle
+
+    tag = import_bundle(trained_workspace / "models/bundle").tag
+    with read_only(bentoml_home / "models", "the session's BentoML model store"):
+        yield tag

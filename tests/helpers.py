@@ -1,5 +1,5 @@
 """Shared test helpers: params built from the shipped file with overrides, free ports,
-servers started and stopped by pid."""
+servers started and stopped by pid, and a check that shared folders stay as they were."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import contextlib
 import copy
 import os
 import pathlib
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -103,7 +105,7 @@ def start_server(
     return process
 
 
-def run_cli(*args: str, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
     """``python -m fraudops ARGS`` in ``cwd``; the result, whatever the exit status."""
     return subprocess.run(
         [sys.executable, "-m", "fraudops", *args],
@@ -112,3 +114,48 @@ def run_cli(*args: str, cwd: pathlib.Path = REPO) -> subprocess.CompletedProcess
         text=True,
         check=False,
     )
+
+
+def files_state(folder: pathlib.Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under ``folder``, by relative path."""
+    state = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            state[str(path.relative_to(folder))] = (stat.st_size, stat.st_mtime_ns)
+    return state
+
+
+@contextlib.contextmanager
+def read_only(folder: pathlib.Path, what: str) -> typing.Iterator[pathlib.Path]:
+    """Yield ``folder``; afterwards, fail if a file in it was added, removed or changed.
+
+    Session fixtures hand out folders every test shares: a test that needs to change one
+    copies it into its own ``tmp_path`` first."""
+    before = files_state(folder)
+    yield folder
+    after = files_state(folder)
+    changed = sorted(name for name in before | after if before.get(name) != after.get(name))
+    assert not changed, f"a test changed {what}, which every test shares: {changed[:20]}"
+
+
+def copy_mlflow_store(source: pathlib.Path, target: pathlib.Path) -> str:
+    """Copy the MLflow store in ``source`` (``mlflow.db`` and the ``mlruns`` artifacts beside
+    it) to ``target``, and point every path the database holds at the copy; return its URI.
+
+    The database names its artifact folders by absolute path: through a copy of the database
+    alone, registering a model or logging a run would write into the original's folders."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "mlflow.db", target / "mlflow.db")
+    shutil.copytree(source / "mlruns", target / "mlruns")
+    old, new = f"{source}/", f"{target}/"
+    with contextlib.closing(sqlite3.connect(target / "mlflow.db")) as db, db:
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        for (table,) in tables:
+            for column in [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]:
+                db.execute(
+                    f'UPDATE "{table}" SET "{column}" = replace("{column}", ?, ?) '
+                    f'WHERE typeof("{column}") = \'text\' AND instr("{column}", ?) > 0',
+                    (old, new, old),
+                )
+    return f"sqlite:///{target / 'mlflow.db'}"

@@ -1,17 +1,16 @@
-"""Shared pieces of the serving tests: a small contract and engine for unit tests, and
-session fixtures that import the trained bundle into one BentoML home for the process."""
+"""Shared pieces of the serving tests: a small contract and engine for unit tests, request
+records from the trained workspace, and the list of bad requests the service must refuse.
+(The BentoML home and the stored model are session fixtures in tests/conftest.py.)"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import pathlib
 import typing
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from fraudops.core.contract import Contract, Feature
 
@@ -91,29 +90,6 @@ def real_transactions(workspace: pathlib.Path, count: int) -> list[dict[str, typ
     for record in records:
         record[contract["id_column"]] = str(record[contract["id_column"]])
     return typing.cast(list[dict[str, typing.Any]], records)
-
-
-_BENTOML_HOME: pathlib.Path | None = None
-
-
-@pytest.fixture(scope="session")
-def bentoml_home(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """One BentoML home for this test process: BentoML reads BENTOML_HOME once, and each test
-    module importing this fixture gets its own instance of it."""
-    global _BENTOML_HOME
-    if _BENTOML_HOME is None:
-        _BENTOML_HOME = tmp_path_factory.mktemp("bentoml")
-        os.environ["BENTOML_HOME"] = str(_BENTOML_HOME)
-        os.environ["BENTOML_DO_NOT_TRACK"] = "True"
-    return _BENTOML_HOME
-
-
-@pytest.fixture(scope="session")
-def stored_model(trained_workspace: pathlib.Path, bentoml_home: pathlib.Path) -> str:
-    """The trained workspace's bundle, imported into the session's BentoML store: its tag."""
-    from fraudops.serving.store import import_bundle
-
-    return import_bundle(trained_workspace / "models/bundle").tag
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,7 +18,7 @@ import yaml
 from fraudops.core.generator import generate_transactions
 from tests.helpers import REPO, make_params, params_dict
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 # The small data of the other tests (8000 rows): fewer test-period frauds make ROC AUC too
 # noisy for the model gate's default threshold.
 SMALL = {"data.generator.rows": 8000, "train.search.n_iter": 1, "train.search.cv_folds": 2}

@@ -11,13 +11,14 @@ import re
 import shutil
 import subprocess
 import sys
+import typing
 
 import pytest
 import yaml
 
-from tests.helpers import REPO, SMALL
+from tests.helpers import REPO, SMALL, read_only
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def _env(root: pathlib.Path) -> dict[str, str]:
@@ -80,19 +81,27 @@ def copy_repository(target: pathlib.Path) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+def project(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[pathlib.Path]:
+    """The template reproduced once on small data and committed. Read-only for the tests:
+    each runs its DVC commands in a copy of its own (``_copy``)."""
     root = copy_repository(tmp_path_factory.mktemp("project"))
     set_params(root, SMALL)
-    remote = tmp_path_factory.mktemp("dvc-remote")
-    dvc(root, "remote", "modify", "--local", "local", "url", str(remote))
     run(root, "git", "add", "-A")
     run(root, "git", "commit", "-qm", "template")
     output = dvc(root, "repro")
     assert {"ingest", "split", "train", "evaluate"} <= stages_run(output)
-    return root
+    run(root, "git", "add", "-A")
+    run(root, "git", "commit", "-qm", "reproduced")
+    with read_only(root, "the reproduced project"):
+        yield root
 
 
-def test_repro__writes_every_output(project: pathlib.Path) -> None:
+def _copy(project: pathlib.Path, tmp_path: pathlib.Path) -> pathlib.Path:
+    """The reproduced project, git repository and DVC cache included, in ``tmp_path``."""
+    return pathlib.Path(shutil.copytree(project, tmp_path / "project", symlinks=True))
+
+
+def test_repro__writes_every_output(project: pathlib.Path, tmp_path: pathlib.Path) -> None:
     assert (project / "data/raw/transactions.parquet").is_file()
     assert (project / "data/processed/train.parquet").is_file()
     contract = json.loads((project / "models/bundle/contract.json").read_text())
@@ -101,42 +110,45 @@ def test_repro__writes_every_output(project: pathlib.Path) -> None:
     assert metrics["model"]["roc_auc"] > 0.6
     for name in ("roc.csv", "precision_recall.csv", "calibration.csv", "cost.csv"):
         assert (project / "plots" / name).stat().st_size > 0
-    assert "model.average_precision" in dvc(project, "metrics", "show")
-    dvc(project, "plots", "show", "-o", str(project / "plots-html"))
-    assert (project / "plots-html/index.html").is_file()
+    copy = _copy(project, tmp_path)
+    assert "model.average_precision" in dvc(copy, "metrics", "show")
+    dvc(copy, "plots", "show", "-o", str(tmp_path / "plots-html"))
+    assert (tmp_path / "plots-html/index.html").is_file()
 
 
-def test_repro__second_run_is_a_no_op(project: pathlib.Path) -> None:
-    output = dvc(project, "repro")
+def test_repro__second_run_is_a_no_op(project: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    output = dvc(_copy(project, tmp_path), "repro")
     assert stages_run(output) == set()
     assert "up to date" in output
 
 
-def test_repro__changed_param_reruns_only_dependents(project: pathlib.Path) -> None:
-    set_params(project, {"evaluate.curve_points": 50})
-    ran = stages_run(dvc(project, "repro"))
+def test_repro__changed_param_reruns_only_dependents(
+    project: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    copy = _copy(project, tmp_path)
+    set_params(copy, {"evaluate.curve_points": 50})
+    ran = stages_run(dvc(copy, "repro"))
     assert "evaluate" in ran
     assert not ran & {"ingest", "split", "train"}
 
 
-def test_exp_run__set_param(project: pathlib.Path) -> None:
-    run(project, "git", "add", "-A")
-    run(project, "git", "commit", "-qm", "curve points")
-    output = dvc(project, "exp", "run", "-S", "evaluate.calibration_bins=5")
+def test_exp_run__set_param(project: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    copy = _copy(project, tmp_path)
+    output = dvc(copy, "exp", "run", "-S", "evaluate.calibration_bins=5")
     assert "evaluate" in stages_run(output)
-    shown = dvc(project, "exp", "show", "--json")
+    shown = dvc(copy, "exp", "show", "--json")
     assert re.search(r'"calibration_bins":\s*5\b', shown), shown[:2000]
 
 
 def test_remote__push_then_pull_in_a_fresh_clone(
     project: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
-    run(project, "git", "add", "-A")
-    run(project, "git", "commit", "-qm", "outputs", "--allow-empty")
-    dvc(project, "push")
+    copy = _copy(project, tmp_path)
+    dvc(copy, "remote", "modify", "--local", "local", "url", str(tmp_path / "dvc-remote"))
+    dvc(copy, "push")
     clone = tmp_path / "clone"
-    run(tmp_path, "git", "clone", "-q", str(project), str(clone))
-    remote = (project / ".dvc/config.local").read_text()
+    run(tmp_path, "git", "clone", "-q", str(copy), str(clone))
+    remote = (copy / ".dvc/config.local").read_text()
     (clone / ".dvc/config.local").write_text(remote)
     assert not (clone / "data/raw").exists()
     dvc(clone, "pull")

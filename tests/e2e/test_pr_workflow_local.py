@@ -20,7 +20,7 @@ import yaml
 from tests.e2e.test_dvc_repro import copy_repository, set_params
 from tests.helpers import REPO, SMALL
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 NOT_RUN = {
     "make install",
     "make test-unit",

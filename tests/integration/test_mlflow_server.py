@@ -20,7 +20,7 @@ from fraudops.io.mlflow_store import use_tracking
 from fraudops.stages.train import train
 from tests.helpers import free_port, start_server, stop_process
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 PG_BIN = (
     next(iter(sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"))), None)

@@ -4,6 +4,7 @@ that lose nothing, the CLI's exit statuses, the Prometheus file and a Pushgatewa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import http.server
@@ -26,10 +27,23 @@ from fraudops.monitoring.reference import DATA_FILE, META_FILE, load_checked
 from fraudops.monitoring.traffic import Traffic, simulate_traffic
 from fraudops.scoring.engine import load_engine
 from fraudops.stages.reference import reference
-from tests.helpers import REPO
+from tests.helpers import REPO, read_only
+
+pytestmark = pytest.mark.slow
 
 UNTIL = dt.date(2025, 7, 5)
 DAYS = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class Workspace:
+    """What monitoring reads: the trained bundle, its reference and its metrics."""
+
+    bundle: pathlib.Path
+    reference: pathlib.Path
+    metrics: pathlib.Path
+
+
 WINDOW = Window(
     dt.datetime.combine(UNTIL - dt.timedelta(days=DAYS), dt.time(), tzinfo=dt.UTC),
     dt.datetime.combine(UNTIL, dt.time(), tzinfo=dt.UTC),
@@ -37,24 +51,34 @@ WINDOW = Window(
 
 
 @pytest.fixture(scope="module")
-def workspace(trained_workspace: pathlib.Path, small_params: Params) -> pathlib.Path:
-    """The trained workspace with its monitoring reference built."""
-    if not (trained_workspace / "models/reference" / META_FILE).is_file():
-        reference(
-            params=small_params,
-            train_path=trained_workspace / "data/processed/train.parquet",
-            bundle_dir=trained_workspace / "models/bundle",
-            out_dir=trained_workspace / "models/reference",
-        )
-    return trained_workspace
+def reference_dir(
+    trained_workspace: pathlib.Path, small_params: Params, tmp_path_factory: pytest.TempPathFactory
+) -> typing.Iterator[pathlib.Path]:
+    """The monitoring reference of the trained workspace's bundle (read-only for the tests)."""
+    out = tmp_path_factory.mktemp("reference")
+    reference(
+        params=small_params,
+        train_path=trained_workspace / "data/processed/train.parquet",
+        bundle_dir=trained_workspace / "models/bundle",
+        out_dir=out,
+    )
+    with read_only(out, "the monitoring reference"):
+        yield out
 
 
-def _traffic(
-    workspace: pathlib.Path, params: Params, folder: pathlib.Path, scenario: str
-) -> Traffic:
+@pytest.fixture
+def workspace(trained_workspace: pathlib.Path, reference_dir: pathlib.Path) -> Workspace:
+    return Workspace(
+        bundle=trained_workspace / "models/bundle",
+        reference=reference_dir,
+        metrics=trained_workspace / "metrics.json",
+    )
+
+
+def _traffic(workspace: Workspace, params: Params, folder: pathlib.Path, scenario: str) -> Traffic:
     return simulate_traffic(
         generator=params.data.generator,
-        engine=load_engine(workspace / "models/bundle"),
+        engine=load_engine(workspace.bundle),
         scenario=scenario,
         until=UNTIL,
         days=DAYS,
@@ -65,7 +89,7 @@ def _traffic(
 
 
 def _monitor(
-    workspace: pathlib.Path,
+    workspace: Workspace,
     params: Params,
     folder: pathlib.Path,
     window: Window = WINDOW,
@@ -75,9 +99,9 @@ def _monitor(
         logs=folder / "logs",
         window=window,
         cfg=params.monitoring,
-        bundle_dir=workspace / "models/bundle",
-        reference_dir=workspace / "models/reference",
-        metrics_path=workspace / "metrics.json",
+        bundle_dir=workspace.bundle,
+        reference_dir=workspace.reference,
+        metrics_path=workspace.metrics,
         out_dir=folder / "reports",
         **extra,
     )
@@ -87,9 +111,8 @@ def _digests(folder: pathlib.Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.slow
 def test_monitor__training_distribution_raises_no_alarm(
-    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+    workspace: Workspace, small_params: Params, tmp_path: pathlib.Path
 ) -> None:
     _traffic(workspace, small_params, tmp_path, "none")
     result = _monitor(workspace, small_params, tmp_path, labels_path=tmp_path / "labels.csv")
@@ -109,7 +132,6 @@ def test_monitor__training_distribution_raises_no_alarm(
         assert result.outputs[name].read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("scenario", "kind", "subject"),
     [
@@ -119,7 +141,7 @@ def test_monitor__training_distribution_raises_no_alarm(
     ],
 )
 def test_monitor__finds_each_drift_scenario(
-    workspace: pathlib.Path,
+    workspace: Workspace,
     small_params: Params,
     tmp_path: pathlib.Path,
     scenario: str,
@@ -137,9 +159,8 @@ def test_monitor__finds_each_drift_scenario(
         assert {k for k, _ in alerts} == {"performance_drop"}
 
 
-@pytest.mark.slow
 def test_monitor__bad_log_lines_are_reported_and_nothing_is_lost(
-    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+    workspace: Workspace, small_params: Params, tmp_path: pathlib.Path
 ) -> None:
     traffic = _traffic(workspace, small_params, tmp_path, "none")
     logs = tmp_path / "logs"
@@ -168,9 +189,8 @@ def test_monitor__bad_log_lines_are_reported_and_nothing_is_lost(
     assert "predictions-broken.jsonl" in result.outputs["html"].read_text()
 
 
-@pytest.mark.slow
 def test_monitor__empty_or_thin_window_is_a_clear_error(
-    workspace: pathlib.Path, small_params: Params, tmp_path: pathlib.Path
+    workspace: Workspace, small_params: Params, tmp_path: pathlib.Path
 ) -> None:
     _traffic(workspace, small_params, tmp_path, "none")
     later = Window(WINDOW.until, WINDOW.until + dt.timedelta(days=1))
@@ -185,10 +205,10 @@ def test_monitor__empty_or_thin_window_is_a_clear_error(
 
 
 def test_reference__refused_when_stale_or_modified(
-    workspace: pathlib.Path, tmp_path: pathlib.Path
+    workspace: Workspace, tmp_path: pathlib.Path
 ) -> None:
-    bundle, reference = workspace / "models/bundle", tmp_path / "reference"
-    shutil.copytree(workspace / "models/reference", reference)
+    bundle, reference = workspace.bundle, tmp_path / "reference"
+    shutil.copytree(workspace.reference, reference)
     contract, loaded = load_checked(bundle, reference)
     assert len(loaded.frame) > 100
     assert {"score", contract.label, *contract.feature_names} <= set(loaded.frame.columns)
@@ -203,12 +223,20 @@ def test_reference__refused_when_stale_or_modified(
         load_checked(bundle, reference)
 
 
-class _Pushgateway(http.server.BaseHTTPRequestHandler):
-    received: typing.ClassVar[list[tuple[str, str, bytes]]] = []
+class _Pushgateway(http.server.ThreadingHTTPServer):
+    """A stand-in Pushgateway on a free loopback port that records what it receives."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _PushgatewayHandler)
+        self.received: list[tuple[str, str, bytes]] = []
+
+
+class _PushgatewayHandler(http.server.BaseHTTPRequestHandler):
+    server: _Pushgateway
 
     def do_PUT(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append(("PUT", self.path, body))
+        self.server.received.append(("PUT", self.path, body))
         self.send_response(200)
         self.end_headers()
 
@@ -226,12 +254,10 @@ def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.slow
-@pytest.mark.integration
 def test_monitor_cli__drift_exits_3_with_metrics_pushed(
-    workspace: pathlib.Path, tmp_path: pathlib.Path
+    workspace: Workspace, tmp_path: pathlib.Path
 ) -> None:
-    bundle = str(workspace / "models/bundle")
+    bundle = str(workspace.bundle)
     simulated = _cli(
         "simulate-traffic",
         "--drift",
@@ -253,7 +279,7 @@ def test_monitor_cli__drift_exits_3_with_metrics_pushed(
     assert simulated.returncode == 0, simulated.stderr
     assert json.loads(simulated.stdout)["rows"] == 3000
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pushgateway)
+    server = _Pushgateway()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -263,9 +289,9 @@ def test_monitor_cli__drift_exits_3_with_metrics_pushed(
             "--bundle",
             bundle,
             "--reference",
-            str(workspace / "models/reference"),
+            str(workspace.reference),
             "--metrics",
-            str(workspace / "metrics.json"),
+            str(workspace.metrics),
             "--out",
             str(tmp_path / "reports"),
         ]
@@ -303,10 +329,10 @@ def test_monitor_cli__drift_exits_3_with_metrics_pushed(
     ]
     assert amount[0].value > 0.1
     assert families["fraudops_monitoring_threshold_crossed"].samples[0].value == 1
-    assert [(m, p) for m, p, _ in _Pushgateway.received] == [
+    assert [(m, p) for m, p, _ in server.received] == [
         ("PUT", "/metrics/job/fraudops_monitoring/model/card-fraud")
     ]
-    assert b"fraudops_monitoring_prediction_drift_score" in _Pushgateway.received[0][2]
+    assert b"fraudops_monitoring_prediction_drift_score" in server.received[0][2]
 
     assert empty.returncode == 1
     assert "error: no usable prediction records between 2026-01-01" in empty.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 
@@ -17,9 +16,9 @@ from fraudops.io.bundle import load_bundle
 from fraudops.io.check_reports import CheckRow
 from fraudops.io.mlflow_store import use_tracking
 from fraudops.io.registry import aliases, register_bundle, set_alias
-from tests.helpers import free_port, start_server, stop_process
+from tests.helpers import copy_mlflow_store, free_port, start_server, stop_process
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +26,7 @@ def mlflow_server(trained_workspace: pathlib.Path, tmp_path_factory: pytest.Temp
     """A tracking server over a copy of the workspace's store (its training run included),
     shared by this module's tests (each registers under its own model name)."""
     tmp_path = tmp_path_factory.mktemp("mlflow-server")
-    db = tmp_path / "mlflow.db"
-    shutil.copy(trained_workspace / "mlflow.db", db)
+    backend = copy_mlflow_store(trained_workspace, tmp_path / "store")
     port = free_port()
     bin_dir = str(pathlib.Path(sys.executable).parent)
     server = start_server(
@@ -38,7 +36,7 @@ def mlflow_server(trained_workspace: pathlib.Path, tmp_path_factory: pytest.Temp
             "mlflow",
             "server",
             "--backend-store-uri",
-            f"sqlite:///{db}",
+            backend,
             "--default-artifact-root",
             str(tmp_path / "artifacts"),
             "--host",
@@ -52,6 +50,7 @@ def mlflow_server(trained_workspace: pathlib.Path, tmp_path_factory: pytest.Temp
         log=tmp_path / "mlflow-server.log",
         env={"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
         timeout=120,
+        cwd=tmp_path,
     )
     try:
         yield f"http://127.0.0.1:{port}"

@@ -4,7 +4,6 @@ input list, the OpenAPI page, /metrics and the prediction log, on the trained mo
 from __future__ import annotations
 
 import importlib
-import os
 import pathlib
 import sys
 import time
@@ -16,12 +15,8 @@ import pytest
 
 from fraudops.scoring.engine import load_engine
 from fraudops.scoring.prediction_log import PredictionRecord
-from tests.serving_support import (  # noqa: F401 - fixtures
-    assert_bad_requests_refused,
-    bentoml_home,
-    real_transactions,
-    stored_model,
-)
+from fraudops.serving import prometheus_metrics
+from tests.serving_support import assert_bad_requests_refused, real_transactions
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,6 +26,7 @@ pytestmark = [
 
 MAX_RECORDS = 5
 MAX_BYTES = 8192
+SERVICE_MODULE = "fraudops.serving.service"
 
 
 @pytest.fixture(scope="module")
@@ -38,35 +34,42 @@ def log_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     return tmp_path_factory.mktemp("predictions")
 
 
+def _imported_afresh(name: str) -> bool:
+    """The modules the service fixture imports anew (and drops afterwards)."""
+    return name == SERVICE_MODULE or name.split(".")[0] == "prometheus_client"
+
+
 @pytest.fixture(scope="module")
 def service(
-    stored_model: str,  # noqa: F811
+    stored_model: str,
     log_dir: pathlib.Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> typing.Iterator[typing.Any]:
-    """The service module, configured by the environment as a server would be."""
+    """The service module, imported afresh and configured by the environment as a server
+    would be; afterwards the modules and the environment are as they were."""
     settings = {
         "FRAUDOPS_MODEL_TAG": stored_model,
         "FRAUDOPS_PREDICTION_LOG_DIR": str(log_dir),
         "FRAUDOPS_MAX_RECORDS": str(MAX_RECORDS),
         "FRAUDOPS_MAX_REQUEST_BYTES": str(MAX_BYTES),
+        # A BentoML worker sets PROMETHEUS_MULTIPROC_DIR before the metrics exist; so do we.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path_factory.mktemp("prometheus")),
     }
-    # A BentoML worker sets PROMETHEUS_MULTIPROC_DIR before the metrics exist; so do we.
-    settings["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path_factory.mktemp("prometheus"))
-    previous = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    # prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it is imported: if an earlier test
-    # in this process imported it (monitoring writes .prom files), import it afresh.
-    for name in [m for m in sys.modules if m.split(".")[0] == "prometheus_client"]:
-        del sys.modules[name]
-    try:
-        yield importlib.import_module("fraudops.serving.service")
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    # The service reads its settings when it is imported, and prometheus_client reads
+    # PROMETHEUS_MULTIPROC_DIR when it is imported (monitoring imports it too): both anew.
+    saved = {name: module for name, module in sys.modules.items() if _imported_afresh(name)}
+    with pytest.MonkeyPatch.context() as patch:
+        for name in saved:
+            patch.delitem(sys.modules, name)
+        for name, value in settings.items():
+            patch.setenv(name, value)
+        prometheus_metrics._collectors.cache_clear()
+        try:
+            yield importlib.import_module(SERVICE_MODULE)
+        finally:
+            for name in [name for name in sys.modules if _imported_afresh(name)]:
+                del sys.modules[name]
+            prometheus_metrics._collectors.cache_clear()
 
 
 @pytest.fixture(scope="module")

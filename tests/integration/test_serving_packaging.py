@@ -15,15 +15,17 @@ import yaml
 
 from fraudops.io.bundle import PIPELINE_FILE, load_contract, verify_bundle
 from fraudops.io.mlflow_store import use_tracking
-from tests.helpers import REPO
+from tests.helpers import REPO, copy_mlflow_store
 
 pytestmark = pytest.mark.slow
 
 
-def _cli(*args: str, home: pathlib.Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _cli(
+    *args: str, home: pathlib.Path, cwd: pathlib.Path, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "fraudops", *args],
-        cwd=REPO,
+        cwd=cwd,
         env={**os.environ, "BENTOML_HOME": str(home), **env},
         capture_output=True,
         text=True,
@@ -42,7 +44,7 @@ def test_import_model__copies_the_verified_bundle_with_its_lineage(
 ) -> None:
     bundle = trained_workspace / "models/bundle"
     contract = load_contract(bundle)
-    result = _cli("import-model", "--bundle", str(bundle), home=tmp_path)
+    result = _cli("import-model", "--bundle", str(bundle), home=tmp_path, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     tag = result.stdout.strip()
     assert tag == f"{contract.model_name}:{contract.bundle_version}"
@@ -55,7 +57,7 @@ def test_import_model__copies_the_verified_bundle_with_its_lineage(
     assert info["metadata"]["metrics"] == contract.metrics
     assert info["metadata"]["contract"]["features"][0]["name"] == contract.features[0].name
     assert info["labels"]["model_name"] == contract.model_name
-    again = _cli("import-model", "--bundle", str(bundle), home=tmp_path)
+    again = _cli("import-model", "--bundle", str(bundle), home=tmp_path, cwd=tmp_path)
     assert again.returncode == 0
     assert again.stdout.strip() == tag
 
@@ -66,7 +68,7 @@ def test_import_model__refuses_a_tampered_bundle(
     bundle = tmp_path / "bundle"
     shutil.copytree(trained_workspace / "models/bundle", bundle)
     (bundle / PIPELINE_FILE).write_bytes((bundle / PIPELINE_FILE).read_bytes() + b"\0")
-    result = _cli("import-model", "--bundle", str(bundle), home=tmp_path / "home")
+    result = _cli("import-model", "--bundle", str(bundle), home=tmp_path / "home", cwd=tmp_path)
     assert result.returncode == 1
     assert "fails its checksum" in result.stderr
     assert not (tmp_path / "home" / "models").exists()
@@ -77,8 +79,7 @@ def test_import_model__from_a_registered_mlflow_version(
 ) -> None:
     import mlflow
 
-    shutil.copy(trained_workspace / "mlflow.db", tmp_path / "mlflow.db")
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    uri = copy_mlflow_store(trained_workspace, tmp_path / "store")
     contract = load_contract(trained_workspace / "models/bundle")
     with use_tracking(uri):
         version = mlflow.register_model(f"runs:/{contract.mlflow_run_id}/model", "card-fraud")
@@ -87,6 +88,7 @@ def test_import_model__from_a_registered_mlflow_version(
         "--mlflow-model",
         f"models:/card-fraud/{version.version}",
         home=tmp_path / "home",
+        cwd=tmp_path,
         MLFLOW_TRACKING_URI=uri,
     )
     assert result.returncode == 0, result.stderr
@@ -99,6 +101,7 @@ def test_import_model__from_a_registered_mlflow_version(
         "--mlflow-model",
         "models:/card-fraud/99",
         home=tmp_path / "home",
+        cwd=tmp_path,
         MLFLOW_TRACKING_URI=uri,
     )
     assert missing.returncode == 1
@@ -110,7 +113,13 @@ def test_build_bento__writes_a_bento_and_a_dockerfile_that_lints(
 ) -> None:
     bundle = trained_workspace / "models/bundle"
     contract = load_contract(bundle)
-    result = _cli("build-bento", "--bundle", str(bundle), home=tmp_path)
+    # `bentoml build` runs in the project folder and writes build/ there: a copy of what it reads.
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("bentofile.yaml", "dvc.yaml"):
+        shutil.copy(REPO / name, project / name)
+    shutil.copytree(REPO / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    result = _cli("build-bento", "--bundle", str(bundle), home=tmp_path / "home", cwd=project)
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(": ", 1) for line in result.stdout.strip().splitlines())
     model_tag = f"{contract.model_name}:{contract.bundle_version}"

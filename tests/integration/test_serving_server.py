@@ -4,7 +4,9 @@ readiness that fails when the model does not load."""
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import pathlib
 import re
@@ -18,14 +20,9 @@ import pytest
 
 from fraudops.scoring.prediction_log import PredictionRecord
 from tests.helpers import free_port, start_server, stop_process
-from tests.serving_support import (  # noqa: F401 - fixtures
-    assert_bad_requests_refused,
-    bentoml_home,
-    real_transactions,
-    stored_model,
-)
+from tests.serving_support import assert_bad_requests_refused, real_transactions
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 MAX_RECORDS = 5
 MAX_BYTES = 8192
@@ -38,7 +35,6 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log_dir: pathlib.Path
-    scored: dict[str, int]  # request id -> records scored
 
 
 def _env(home: pathlib.Path, tag: str, log_dir: pathlib.Path) -> dict[str, str]:
@@ -51,27 +47,32 @@ def _env(home: pathlib.Path, tag: str, log_dir: pathlib.Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def server(
-    stored_model: str,  # noqa: F811
-    bentoml_home: pathlib.Path,  # noqa: F811
-    tmp_path_factory: pytest.TempPathFactory,
-) -> typing.Iterator[Server]:
-    folder = tmp_path_factory.mktemp("server")
+@contextlib.contextmanager
+def _serving(home: pathlib.Path, tag: str, folder: pathlib.Path) -> typing.Iterator[Server]:
+    """`bentoml serve` of ``tag`` from ``home``, logging predictions under ``folder``."""
     port = free_port()
     command = [sys.executable, "-m", "bentoml", "serve", "fraudops.serving.service:FraudDetection"]
     process = start_server(
         [*command, "--host", "127.0.0.1", "--port", str(port)],
         f"http://127.0.0.1:{port}/readyz",
         log=folder / "server.log",
-        env=_env(bentoml_home, stored_model, folder / "predictions"),
+        env=_env(home, tag, folder / "predictions"),
         cwd=folder,
         timeout=180,
     )
     try:
-        yield Server(f"http://127.0.0.1:{port}", process, folder / "predictions", {})
+        yield Server(f"http://127.0.0.1:{port}", process, folder / "predictions")
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def server(
+    stored_model: str, bentoml_home: pathlib.Path, tmp_path_factory: pytest.TempPathFactory
+) -> typing.Iterator[Server]:
+    """A server for the tests that only send requests and read the answers."""
+    with _serving(bentoml_home, stored_model, tmp_path_factory.mktemp("server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +80,29 @@ def records(trained_workspace: pathlib.Path) -> list[dict[str, typing.Any]]:
     return real_transactions(trained_workspace, 50)
 
 
-def _remember(server: Server, answers: list[dict[str, typing.Any]]) -> None:
-    for answer in answers:
-        server.scored[answer["request_id"]] = server.scored.get(answer["request_id"], 0) + 1
+Answers = list[dict[str, typing.Any]]
+
+
+def _burst(url: str, records: list[dict[str, typing.Any]]) -> list[tuple[int, int, Answers]]:
+    """``BURST`` calls of 1 to ``MAX_RECORDS`` records, ``BURST_CONCURRENCY`` at a time: the
+    status, the number of records sent and the answers of each."""
+
+    def call(index: int) -> tuple[int, int, Answers]:
+        size = 1 + index % MAX_RECORDS
+        batch = [records[(index + k) % len(records)] for k in range(size)]
+        response = client.post("/predict", json={"transactions": batch})
+        return response.status_code, size, response.json()
+
+    with (
+        httpx.Client(base_url=url, timeout=60) as client,
+        concurrent.futures.ThreadPoolExecutor(BURST_CONCURRENCY) as pool,
+    ):
+        return list(pool.map(call, range(BURST)))
+
+
+def _sample(text: str, name: str) -> float:
+    """The sum of the samples of metric ``name`` on the /metrics page (0 when absent)."""
+    return sum(float(value) for value in re.findall(rf"^{name}\{{[^}}]*\}} (\S+)$", text, re.M))
 
 
 def test_server__bentoml_client_scores_lists_and_single_records(
@@ -95,7 +116,6 @@ def test_server__bentoml_client_scores_lists_and_single_records(
     assert [a["transaction_id"] for a in answers] == [r["transaction_id"] for r in records[:5]]
     assert single["fraud_probability"] == answers[0]["fraud_probability"]
     assert single["is_fraud"] == answers[0]["is_fraud"]
-    _remember(server, [*answers, single])
 
 
 def test_server__bad_input_gets_4xx_and_the_server_stays_healthy(
@@ -106,80 +126,76 @@ def test_server__bad_input_gets_4xx_and_the_server_stays_healthy(
             client, records[0], max_records=MAX_RECORDS, max_bytes=MAX_BYTES
         )
         assert client.get("/readyz").status_code == 200
-        answer = client.post("/predict", json={"transactions": records[:1]})
-        assert answer.status_code == 200
-        _remember(server, answer.json())
+        assert client.post("/predict", json={"transactions": records[:1]}).status_code == 200
 
 
 def test_server__concurrent_burst_is_answered_without_errors(
     server: Server, records: list[dict[str, typing.Any]]
 ) -> None:
-    def call(index: int) -> tuple[int, int, list[dict[str, typing.Any]]]:
-        size = 1 + index % MAX_RECORDS
-        batch = [records[(index + k) % len(records)] for k in range(size)]
-        response = client.post("/predict", json={"transactions": batch})
-        return response.status_code, size, response.json()
-
-    with (
-        httpx.Client(base_url=server.url, timeout=60) as client,
-        concurrent.futures.ThreadPoolExecutor(BURST_CONCURRENCY) as pool,
-    ):
-        results = list(pool.map(call, range(BURST)))
+    results = _burst(server.url, records)
     assert [status for status, _, _ in results] == [200] * BURST
     for _, size, answers in results:
         assert len(answers) == size
         assert len({a["request_id"] for a in answers}) == 1  # merged, yet kept apart
-        _remember(server, answers)
 
 
-def test_server__metrics_show_predictions_and_batching(server: Server) -> None:
-    text = httpx.get(f"{server.url}/metrics", timeout=30).text
-    counted = sum(
-        float(value)
-        for value in re.findall(r"^fraudops_predictions_total\{[^}]*\} (\S+)$", text, re.M)
+def test_server__metrics_show_predictions_and_batching(
+    server: Server, records: list[dict[str, typing.Any]]
+) -> None:
+    names = (
+        "fraudops_predictions_total",
+        "bentoml_service_adaptive_batch_size_count",
+        "bentoml_service_adaptive_batch_size_sum",
     )
-    assert counted == sum(server.scored.values())
+    before = httpx.get(f"{server.url}/metrics", timeout=30).text
+    results = _burst(server.url, records)
+    text = httpx.get(f"{server.url}/metrics", timeout=30).text
+    predictions, batches, merged = (_sample(text, n) - _sample(before, n) for n in names)
+    assert predictions == sum(size for _, size, _ in results)
     assert re.search(r'fraudops_prediction_score_count\{[^}]*bundle_version="\d+"', text)
     assert "bentoml_service_request_total" in text
-    batches = re.search(r"^bentoml_service_adaptive_batch_size_count\{[^}]*\} (\S+)$", text, re.M)
-    merged = re.search(r"^bentoml_service_adaptive_batch_size_sum\{[^}]*\} (\S+)$", text, re.M)
-    assert batches is not None
-    assert merged is not None
-    assert float(merged.group(1)) > float(batches.group(1))  # some calls merged requests
+    assert batches > 0
+    assert merged > batches  # some calls merged requests
 
 
-def test_server__clean_stop_leaves_every_record_in_complete_log_files(server: Server) -> None:
-    stop_process(server.process)
-    assert server.process.returncode is not None
-    assert not list(server.log_dir.glob("*.open"))
-    logged: dict[str, int] = {}
-    for path in server.log_dir.glob("predictions-*.jsonl"):
-        for line in path.read_text().splitlines():
-            record = PredictionRecord.model_validate_json(line)
-            logged[record.request_id] = logged.get(record.request_id, 0) + 1
-    assert logged == server.scored
-
-
-def test_server__readiness_fails_when_the_model_does_not_load(
-    stored_model: str,  # noqa: F811
-    bentoml_home: pathlib.Path,  # noqa: F811
+def test_server__clean_stop_leaves_every_record_in_complete_log_files(
+    stored_model: str,
+    bentoml_home: pathlib.Path,
     records: list[dict[str, typing.Any]],
     tmp_path: pathlib.Path,
 ) -> None:
-    import bentoml
+    with _serving(bentoml_home, stored_model, tmp_path) as own:
+        results = _burst(own.url, records)
+        stop_process(own.process)
+        assert own.process.returncode is not None
+    scored = collections.Counter(a["request_id"] for _, _, answers in results for a in answers)
+    assert not list(own.log_dir.glob("*.open"))
+    logged: collections.Counter[str] = collections.Counter()
+    for path in own.log_dir.glob("predictions-*.jsonl"):
+        for line in path.read_text().splitlines():
+            logged[PredictionRecord.model_validate_json(line).request_id] += 1
+    assert logged == scored
 
-    good = bentoml.models.get(stored_model)
-    tag = f"{good.tag.name}:broken"
-    with bentoml.models.create(tag) as broken:
-        shutil.copytree(good.path, broken.path, dirs_exist_ok=True)
-        pipeline = pathlib.Path(broken.path) / "pipeline.joblib"
-        pipeline.write_bytes(pipeline.read_bytes() + b"\0")
+
+def test_server__readiness_fails_when_the_model_does_not_load(
+    stored_model: str,
+    bentoml_home: pathlib.Path,
+    records: list[dict[str, typing.Any]],
+    tmp_path: pathlib.Path,
+) -> None:
+    # A store of its own holding a copy of the model whose pipeline no longer matches its
+    # checksum: the session's store stays as it was.
+    home = tmp_path / "bentoml"
+    shutil.copytree(bentoml_home / "models", home / "models")
+    name, version = stored_model.split(":")
+    pipeline = home / "models" / name / version / "pipeline.joblib"
+    pipeline.write_bytes(pipeline.read_bytes() + b"\0")
     port = free_port()
     process = start_server(
-        [sys.executable, "-m", "fraudops", "serve", "--tag", tag, "--port", str(port)],
+        [sys.executable, "-m", "fraudops", "serve", "--tag", stored_model, "--port", str(port)],
         f"http://127.0.0.1:{port}/livez",
         log=tmp_path / "server.log",
-        env=_env(bentoml_home, tag, tmp_path / "predictions"),
+        env=_env(home, stored_model, tmp_path / "predictions"),
         cwd=tmp_path,
         timeout=180,
     )

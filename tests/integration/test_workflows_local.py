@@ -30,7 +30,7 @@ from pipelines import cli_args, cluster, monitoring, scoring, training
 from tests.argo_local import LocalExecutor, WorkflowRun, checkout, load_documents
 from tests.helpers import REPO, SMALL, make_params, params_dict
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 ARGO_DIR = REPO / "deploy" / "argo"
 
@@ -110,7 +110,10 @@ def test_workflows_local__tuning_fans_out_one_node_per_candidate(
     assert len(results) == len(listed) == len(tune.nodes)
 
 
-def test_workflows_local__selected_candidate_is_in_the_bundle(workspace: pathlib.Path) -> None:
+def test_workflows_local__selected_candidate_is_in_the_bundle(
+    training_run: WorkflowRun, workspace: pathlib.Path
+) -> None:
+    assert training_run.phase == "Succeeded"  # the candidates and the bundle to compare
     repo = workspace / "repo"
     results = [
         CandidateResult(**json.loads(path.read_text()))
@@ -157,7 +160,11 @@ def test_workflows_local__scoring_shards_then_merges(
 
 
 def _write_prediction_logs(repo: pathlib.Path, folder: pathlib.Path) -> None:
-    """A day of strongly drifted traffic, scored by the trained bundle, as the service logs it."""
+    """Strongly drifted traffic, scored by the trained bundle, as the service logs it.
+
+    The cron reads the last whole UTC day by the clock of its step, which may pass midnight
+    while this test runs: the same traffic is logged early on the day before the test starts
+    and early on the day it starts, so the day the step reads holds it either way."""
     engine = load_engine(repo / "models" / "bundle")
     drifted = make_params(
         {
@@ -173,27 +180,28 @@ def _write_prediction_logs(repo: pathlib.Path, folder: pathlib.Path) -> None:
     )
     frame = generate_transactions(drifted.data.generator)
     scores = engine.predict_proba(frame)
-    # Yesterday: the daily cron reads the last whole UTC day.
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=1, second=0, microsecond=0)
     folder.mkdir(parents=True, exist_ok=True)
-    lines = []
-    for (_, row), score in zip(frame.iterrows(), scores, strict=True):
-        record = PredictionRecord(
-            record_id=str(row["transaction_id"]),
-            request_id=uuid.uuid4().hex,
-            logged_at=now,
-            model_name=engine.contract.model_name,
-            bundle_version=engine.contract.bundle_version,
-            score=float(score),
-            decision=bool(score >= engine.contract.threshold),
-            features={
-                name: row[name].item() if hasattr(row[name], "item") else row[name]
-                for name in engine.contract.feature_names
-            },
-        )
-        lines.append(record.model_dump_json())
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    (folder / f"predictions-{stamp}-{os.getpid()}-0001.jsonl").write_text("\n".join(lines) + "\n")
+    for logged_at in (today - dt.timedelta(days=1), today):
+        lines = []
+        for (_, row), score in zip(frame.iterrows(), scores, strict=True):
+            record = PredictionRecord(
+                record_id=str(row["transaction_id"]),
+                request_id=uuid.uuid4().hex,
+                logged_at=logged_at,
+                model_name=engine.contract.model_name,
+                bundle_version=engine.contract.bundle_version,
+                score=float(score),
+                decision=bool(score >= engine.contract.threshold),
+                features={
+                    name: row[name].item() if hasattr(row[name], "item") else row[name]
+                    for name in engine.contract.feature_names
+                },
+            )
+            lines.append(record.model_dump_json())
+        stamp = logged_at.strftime("%Y%m%dT%H%M%SZ")
+        path = folder / f"predictions-{stamp}-{os.getpid()}-0001.jsonl"
+        path.write_text("\n".join(lines) + "\n")
 
 
 def test_workflows_local__monitoring_submits_training_on_drift(

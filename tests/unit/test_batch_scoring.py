@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import typing
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,6 @@ from fraudops.scoring.chunks import Shard
 from fraudops.scoring.engine import Engine, load_engine
 from fraudops.scoring.rows import reject_reasons
 from fraudops.scoring.summary import merge_folder
-from tests.helpers import run_cli
 
 ID = "transaction_id"
 # position in the test period -> (column, bad value, the reason it must be rejected for)
@@ -189,36 +189,21 @@ def test_score_batch__reads_and_writes_fsspec_uris(
 ) -> None:
     import fsspec
 
-    with fsspec.open("memory://batch-test/in/data.parquet", "wb") as handle:
-        test_period.head(40).to_parquet(handle, index=False)
-    summary = score_batch(
-        source="memory://batch-test/in",
-        out="memory://batch-test/out",
-        engine=load_engine(onnx_models / "bundle", "onnx"),
-        chunk_rows=16,
-    )
-    assert summary.scored == 40
-    with fsspec.open("memory://batch-test/out/part-00000-of-00001.parquet", "rb") as handle:
-        assert len(pd.read_parquet(handle)) == 40
-
-
-def test_cli__sharded_scoring_then_merge(
-    onnx_models: pathlib.Path, test_period: pd.DataFrame, tmp_path: pathlib.Path
-) -> None:
-    path = tmp_path / "in.parquet"
-    test_period.head(300).to_parquet(path)
-    out = tmp_path / "out"
-    for shard in ("0/2", "1/2"):
-        result = run_cli(
-            "score-batch", str(path), "--out", str(out), "--bundle", str(onnx_models / "bundle"),
-            "--engine", "onnx", "--shard", shard, "--chunk-rows", "64", "--no-progress",
-        )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        assert "rows/second" in result.stdout
-    merged = run_cli("score-merge", str(out))
-    assert merged.returncode == 0, merged.stderr
-    assert "2 shard(s) merged" in merged.stdout
-    assert "300" in merged.stdout
-    bad = run_cli("score-batch", str(path), "--out", str(out), "--engine", "gpu")
-    assert bad.returncode == 1
-    assert "error: --engine='gpu': choose sklearn or onnx" in bad.stderr
+    # fsspec's memory filesystem lives as long as the process: a folder of this test's own,
+    # removed afterwards.
+    memory = fsspec.filesystem("memory")
+    root = f"memory://batch-test-{uuid.uuid4().hex}"
+    try:
+        with fsspec.open(f"{root}/in/data.parquet", "wb") as handle:
+            test_period.head(40).to_parquet(handle, index=False)
+        summary = score_batch(
+            source=f"{root}/in",
+            out=f"{root}/out",
+            engine=load_engine(onnx_models / "bundle", "onnx"),
+            chunk_rows=16,
+        )
+        assert summary.scored == 40
+        with fsspec.open(f"{root}/out/part-00000-of-00001.parquet", "rb") as handle:
+            assert len(pd.read_parquet(handle)) == 40
+    finally:
+        memory.rm(root, recursive=True)

@@ -5,11 +5,13 @@ update that breaks it fails on the next pull request rather than in the pipeline
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from fraudops.checks.library import deepchecks_module
 from fraudops.core.split import split_by_time
 
 
+@pytest.mark.slow
 def test_deepchecks_pins__suites_import_and_a_suite_runs(small_frame: pd.DataFrame) -> None:
     suites = deepchecks_module("deepchecks.tabular.suites")
     tabular = deepchecks_module("deepchecks.tabular")

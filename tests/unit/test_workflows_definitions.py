@@ -1,11 +1,10 @@
 """What the rendered workflows promise: each step runs the CLI in the project image on the
 shared checkout with retries, timeouts and resource requests; secrets by name only; the DAG
-shapes (tuning fan-out, shards, drift branch); and every DVC stage runs in training."""
+shapes (tuning fan-out, shards, drift branch); and every DVC stage runs in training. The drift
+branch run by the local executor: tests/integration/test_workflows_definitions.py."""
 
 from __future__ import annotations
 
-import copy
-import pathlib
 import re
 import typing
 
@@ -13,7 +12,7 @@ import pytest
 import yaml
 
 from pipelines import cli_args, cluster, monitoring, render, scoring, training
-from tests.argo_local import LocalExecutor, load_documents
+from tests.argo_local import load_documents
 from tests.helpers import REPO
 
 Doc = dict[str, typing.Any]
@@ -185,39 +184,3 @@ def test_workflows_definitions__rbac_allows_what_the_pods_do() -> None:
     assert ("workflows", "create") in granted  # the drift branch submits training
     binding = DOCUMENTS[("RoleBinding", cluster.SERVICE_ACCOUNT)]
     assert binding["subjects"] == [{"kind": "ServiceAccount", "name": cluster.SERVICE_ACCOUNT}]
-
-
-def _monitor_exiting_with(code: int) -> Doc:
-    """The rendered monitor template, its monitor step replaced by one that exits ``code``."""
-    doc = copy.deepcopy(TEMPLATES[monitoring.NAME])
-    step = next(t for t in doc["spec"]["templates"] if t["name"] == "monitor")
-    step["container"]["command"] = ["sh", "-c", f"exit {code}"]
-    step["container"].pop("args")
-    return doc
-
-
-@pytest.mark.parametrize(
-    ("code", "phase", "retrain", "failed"),
-    [
-        (cli_args.DRIFT_EXIT_CODE, "Succeeded", "Succeeded", "Skipped"),
-        (0, "Succeeded", "Omitted", "Omitted"),
-        (1, "Failed", "Skipped", "Failed"),
-    ],
-)
-def test_workflows_definitions__monitor_exit_code_decides_the_branch(
-    tmp_path: pathlib.Path, code: int, phase: str, retrain: str, failed: str
-) -> None:
-    executor = LocalExecutor(mounts={cluster.REPO_DIR: tmp_path}, library=TEMPLATES)
-    run = executor.run(_monitor_exiting_with(code))
-    assert (run.phase, run.tasks["retrain"].phase, run.tasks["monitor-failed"].phase) == (
-        phase,
-        retrain,
-        failed,
-    ), run.report()
-    if retrain == "Succeeded":
-        submitted = yaml.safe_load(run.tasks["retrain"].nodes[0].manifest)
-        assert submitted["kind"] == "Workflow"
-        assert submitted["spec"]["workflowTemplateRef"] == {"name": training.NAME}
-        assert submitted["metadata"]["generateName"] == f"{training.NAME}-drift-"
-    if failed == "Failed":
-        assert f"exit code {code}" in run.tasks["monitor-failed"].nodes[0].stderr

@@ -1,4 +1,4 @@
-"""The CLI turns user errors into one clear line and a non-zero exit."""
+"""The CLI as a user runs it: user errors become one clear line and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pathlib
 from tests.helpers import REPO, run_cli
 
 
-def test_cli__check_params_ok() -> None:
-    result = run_cli("check-params", cwd=REPO)
+def test_cli__check_params_ok(tmp_path: pathlib.Path) -> None:
+    result = run_cli("check-params", "--params", str(REPO / "params.yaml"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
 
@@ -32,7 +32,7 @@ def test_cli__missing_data_file(tmp_path: pathlib.Path) -> None:
     assert not (tmp_path / "data/raw").exists() or not any((tmp_path / "data/raw").iterdir())
 
 
-def test_cli__schema_is_printed() -> None:
-    result = run_cli("check-params", "--schema", cwd=REPO)
+def test_cli__schema_is_printed(tmp_path: pathlib.Path) -> None:
+    result = run_cli("check-params", "--schema", cwd=tmp_path)
     assert result.returncode == 0
     assert '"Params"' in result.stdout or '"title": "Params"' in result.stdout
