@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: each test in its own empty folder with telemetry off, the
+"""Fixtures shared by every tier: telemetry off, each test in its own empty folder, the
 markers (the tier from the folder, slow for the trained model), and small data trained once
 (the session's folders are read-only for the tests)."""
 
@@ -19,8 +19,8 @@ TESTS = pathlib.Path(__file__).resolve().parent
 TIERS = ("integration", "e2e")  # a folder under tests/ and the marker of its tests
 TRAINED = {"trained_workspace", "onnx_models", "stored_model"}  # a model trained for the session
 # What fraudops.environment.quiet_third_parties sets (with setdefault) for every command and
-# at the Deepchecks door: set for every test, so that the first test through that door leaves
-# the environment of the next one as it was.
+# at the Deepchecks door: set for the session, so that the first test through that door
+# leaves the environment of the next one as it was.
 QUIET = {
     "DISABLE_DEEPCHECKS_ANONYMOUS_TELEMETRY": "1",
     "DVC_NO_ANALYTICS": "1",
@@ -29,8 +29,9 @@ QUIET = {
     "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
     "GIT_PYTHON_REFRESH": "quiet",
 }
-# pytest itself rewrites this one around every phase of a test
-PYTEST_VARIABLES = {"PYTEST_CURRENT_TEST"}
+# Not the tests' doing: pytest rewrites the first around every phase of a test, and
+# scikit-learn and joblib set the others (always to the same values) when first imported.
+NOT_CHECKED = {"PYTEST_CURRENT_TEST", "KMP_DUPLICATE_LIB_OK", "KMP_INIT_AT_FORK"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
@@ -46,28 +47,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _session_folder(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[None]:
-    """Session and module fixtures run in a folder of their own too, not where pytest started."""
+def _quiet_session(tmp_path_factory: pytest.TempPathFactory) -> typing.Iterator[None]:
+    """Telemetry off, as a command turns it off, for the whole session (the servers that
+    module fixtures start included), which runs in a folder of its own, not where pytest
+    started."""
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path_factory.mktemp("cwd"))
+        for name, value in QUIET.items():
+            patch.setenv(name, value)
         yield
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: pathlib.Path) -> typing.Iterator[None]:
-    """Each test starts in its own empty folder with telemetry off, as a command runs, and
-    leaves os.environ as it found it (monkeypatch, and fraudops.io.mlflow_store.use_tracking
-    rather than mlflow.set_tracking_uri, put back what they set)."""
+    """Each test starts in its own empty folder and leaves os.environ as it found it
+    (monkeypatch, and fraudops.io.mlflow_store.use_tracking rather than
+    mlflow.set_tracking_uri, put back what they set)."""
     before = dict(os.environ)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path)
-        for name, value in QUIET.items():
-            patch.setenv(name, value)
         yield
     after = dict(os.environ)
     changed = sorted(
         name
-        for name in (before.keys() | after.keys()) - PYTEST_VARIABLES
+        for name in (before.keys() | after.keys()) - NOT_CHECKED
         if before.get(name) != after.get(name)
     )
     assert not changed, f"the test left environment variables changed: {changed}"
@@ -79,8 +82,13 @@ def small_params() -> Params:
 
 
 @pytest.fixture(scope="session")
-def small_frame(small_params: Params) -> pd.DataFrame:
-    return generate_transactions(small_params.data.generator)
+def small_frame(small_params: Params) -> typing.Iterator[pd.DataFrame]:
+    """The generator's small data set, read-only for the tests (checked at the end)."""
+    frame = generate_transactions(small_params.data.generator)
+    digest = int(pd.util.hash_pandas_object(frame).sum())
+    yield frame
+    changed = int(pd.util.hash_pandas_object(frame).sum()) != digest
+    assert not changed, "a test changed small_frame in place, which every test shares: copy it"
 
 
 @pytest.fixture(scope="session")

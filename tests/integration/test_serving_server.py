@@ -149,6 +149,7 @@ def test_server__metrics_show_predictions_and_batching(
     )
     before = httpx.get(f"{server.url}/metrics", timeout=30).text
     results = _burst(server.url, records)
+    assert [status for status, _, _ in results] == [200] * BURST
     text = httpx.get(f"{server.url}/metrics", timeout=30).text
     predictions, batches, merged = (_sample(text, n) - _sample(before, n) for n in names)
     assert predictions == sum(size for _, size, _ in results)
@@ -166,6 +167,7 @@ def test_server__clean_stop_leaves_every_record_in_complete_log_files(
 ) -> None:
     with _serving(bentoml_home, stored_model, tmp_path) as own:
         results = _burst(own.url, records)
+        assert [status for status, _, _ in results] == [200] * BURST
         stop_process(own.process)
         assert own.process.returncode is not None
     scored = collections.Counter(a["request_id"] for _, _, answers in results for a in answers)

@@ -136,10 +136,13 @@ def test_workflows_local__cron_arguments_reach_the_pull_request_step(
 
 
 def test_workflows_local__scoring_shards_then_merges(
-    training_run: WorkflowRun, executor: LocalExecutor, workspace: pathlib.Path
+    training_run: WorkflowRun,
+    executor: LocalExecutor,
+    workspace: pathlib.Path,
+    tmp_path: pathlib.Path,
 ) -> None:
     assert training_run.phase == "Succeeded"  # the bundle to score with
-    output = workspace / "predictions"
+    output = tmp_path / "predictions"
     run = executor.run(
         load_documents(ARGO_DIR)[("WorkflowTemplate", scoring.NAME)],
         {"shards": "3", "output": str(output)},
@@ -205,10 +208,13 @@ def _write_prediction_logs(repo: pathlib.Path, folder: pathlib.Path) -> None:
 
 
 def test_workflows_local__monitoring_submits_training_on_drift(
-    training_run: WorkflowRun, executor: LocalExecutor, workspace: pathlib.Path
+    training_run: WorkflowRun,
+    executor: LocalExecutor,
+    workspace: pathlib.Path,
+    tmp_path: pathlib.Path,
 ) -> None:
     assert training_run.phase == "Succeeded"  # the bundle the logs were scored with
-    logs = workspace / "prediction-logs"
+    logs = tmp_path / "prediction-logs"
     _write_prediction_logs(workspace / "repo", logs)
     run = executor.run(
         load_documents(ARGO_DIR)[("CronWorkflow", monitoring.NAME)],
