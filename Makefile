@@ -58,9 +58,11 @@ push: install ## send data and models to the DVC remote
 pull: install ## fetch data and models from the DVC remote
 	$(RUN) dvc pull
 
-.PHONY: bench-pipeline
+.PHONY: bench-pipeline bench-code
 bench-pipeline: install ## wall time and peak memory per stage of dvc repro from scratch
 	$(RUN) python bench/pipeline.py
+bench-code: install ## module count, median and largest module, import cycles
+	$(RUN) python bench/code_shape.py
 
 # ---- GitOps: registry, promotion, manifests (docs/gitops.md)
 # The offline checks of deploy/, .github/ and the Dockerfile, with the tools uv.lock installs

@@ -25,7 +25,7 @@ from fraudops.io.files import atomic_path
 from fraudops.monitoring.labels import LABEL
 from fraudops.monitoring.logs import RECORD_ID
 from fraudops.scoring.engine import Engine
-from fraudops.scoring.prediction_log import PredictionRecord
+from fraudops.scoring.prediction_log import LogFileName, PredictionRecord
 
 log = logging.getLogger(__name__)
 
@@ -126,19 +126,28 @@ def write_prediction_log(
     scores = engine.predict_proba(frame)
     files = []
     records = _records(frame, list(scores), engine, run)
+    stamps = pd.to_datetime(frame[engine.contract.timestamp_column]).dt.tz_localize("UTC")
+    taken = {path.name for path in directory.iterdir()}
     seq = 0
     for begin in range(0, len(frame), rows_per_file):
-        first = pd.Timestamp(frame[engine.contract.timestamp_column].iloc[begin])
-        while True:  # the service's naming; the next free sequence number
-            final = directory / f"predictions-{first:%Y%m%dT%H%M%SZ}-{os.getpid()}-{seq:05d}.jsonl"
-            still_open = final.with_name(final.name + ".open")
+        end = min(begin + rows_per_file, len(frame))
+        while True:  # the service's naming (host "traffic"), the next free sequence number
+            name = LogFileName(
+                start=stamps.iloc[begin:end].min().to_pydatetime(),
+                host="traffic",
+                pid=os.getpid(),
+                seq=seq,
+            )
             seq += 1
-            if not final.exists() and not still_open.exists():
+            final = directory / name.complete_name(stamps.iloc[begin:end].max().to_pydatetime())
+            if final.name not in taken and name.open_name() not in taken:
                 break
+        still_open = directory / name.open_name()
         with still_open.open("w", encoding="utf-8") as handle:
-            for _ in range(min(rows_per_file, len(frame) - begin)):
+            for _ in range(end - begin):
                 handle.write(next(records).model_dump_json() + "\n")
         os.replace(still_open, final)
+        taken.add(final.name)
         files.append(final)
     return files
 
